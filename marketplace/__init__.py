@@ -1,0 +1,84 @@
+"""Zhangjiang Match: the matchmaking marketplace of the Zhangjiang High-tech Zone."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from marketplace.config import build_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(build_config(app.instance_path, config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace import access, i18n
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    access.init_login(app, login_manager)
+    i18n.init_templates(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_transactions(db.engine)
+
+
+def _sqlite_transactions(engine: Any) -> None:
+    """SQLAlchemy's recipe for real SQLite transactions: foreign keys on, SAVEPOINT working."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        dbapi_connection.execute("PRAGMA busy_timeout = 5000")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.account.routes import bp as account
+    from marketplace.auth.routes import bp as auth
+    from marketplace.banks.routes import bp as banks
+    from marketplace.incubators.routes import bp as incubators
+    from marketplace.investors.routes import bp as investors
+    from marketplace.parks.routes import bp as parks
+    from marketplace.public.routes import bp as public
+    from marketplace.startups.routes import bp as startups
+
+    for blueprint in (public, auth, account, startups, investors, banks, incubators, parks):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from marketplace import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace import cli
+
+    cli.init_app(app)

@@ -1,0 +1,78 @@
+"""Who is logged in, and which side's pages they may open."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_required
+
+from marketplace.extensions import db
+from marketplace.models import User
+from marketplace.models.enums import Role
+
+HOME_ENDPOINTS = {
+    Role.STARTUP: "startups.home",
+    Role.INVESTOR: "investors.home",
+    Role.BANK: "banks.home",
+    Role.INCUBATOR: "incubators.home",
+    Role.OPERATOR: "parks.home",
+    Role.ADMIN: "parks.home",
+}
+
+
+def init_login(app: Flask, manager: LoginManager) -> None:
+    manager.init_app(app)
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Please log in to open that page.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"
+    manager.user_loader(load_user)
+    app.jinja_env.globals["home_endpoint"] = home_endpoint
+
+
+def load_user(user_id: str) -> User | None:
+    """Accept a session only while it names the user's current session version."""
+    user_part, _, version_part = user_id.partition(":")
+    if not (user_part.isdigit() and version_part.isdigit()):
+        return None
+    user = db.session.get(User, int(user_part))
+    if user is None or user.session_version != int(version_part):
+        return None
+    return user
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A redirect target only when it stays on this site (a path, not //host or a scheme)."""
+    parts = urlsplit(target or "")
+    if target and target.startswith("/") and not target.startswith("//") and not parts.netloc \
+            and not parts.scheme and "\\" not in target:
+        return target
+    return default
+
+
+def home_endpoint(user: User) -> str:
+    return HOME_ENDPOINTS[user.role]
+
+
+def home_url(user: User) -> str:
+    return url_for(home_endpoint(user))
+
+
+def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Anonymous visitors go to log-in (and come back); other sides get 403."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

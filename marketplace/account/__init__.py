@@ -1,0 +1,1 @@
+"""The account's own settings: password, email, language, and colleagues' invitations."""

@@ -1,0 +1,1 @@
+"""The bank's side: its loan products and eligible borrowers."""

@@ -1,0 +1,82 @@
+"""``flask`` commands, a group per area."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.models.enums import InvestorKind, Role
+
+users = AppGroup("users", help="Accounts of every role, for operators and scripts.")
+demo = AppGroup("demo", help="The demo marketplace.")
+
+
+def _fail(error: DomainError) -> None:
+    """The command line speaks English, like its options and help."""
+    with force_locale("en"):
+        messages = "; ".join(f"{field}: {', '.join(map(str, msgs))}" for field, msgs in error.errors.items())
+        raise click.ClickException(messages)
+
+
+@users.command("create")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--org", "org_name", help="The organization; made when none of that name exists.")
+@click.option("--park", "park_code", help="Park code, for park operators (empty: the whole zone).")
+@click.option("--investor-kind", type=click.Choice([k.value for k in InvestorKind]))
+def create_user(role: str, email: str, password: str, org_name: str | None, park_code: str | None,
+                investor_kind: str | None) -> None:
+    """Create an account of any role, park operators and admins included."""
+    from marketplace.services import accounts
+
+    try:
+        user = accounts.create_user(db.session, role=Role(role), email=email, password=password,
+                                    org_name=org_name, park_code=park_code,
+                                    investor_kind=InvestorKind(investor_kind) if investor_kind else None)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"created {user.role.value} {user.email} in {user.organization.name}")
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when the marketplace has no organization yet.")
+@click.option("--seed", default=2023, show_default=True, help="The random seed: same seed, same marketplace.")
+def load_demo(if_empty: bool, seed: int) -> None:
+    """Load a realistic, repeatable demo marketplace; running it again adds nothing."""
+    from marketplace.services import demo as demo_data
+
+    if if_empty and not demo_data.is_empty(db.session):
+        click.echo("The database already has organizations; no demo data loaded.")
+    else:
+        with click.progressbar(length=demo_data.STEPS, label="Loading the demo marketplace") as bar:
+            summary = demo_data.load(db.session, seed=seed, password=current_app.config["DEMO_PASSWORD"],
+                                     progress=bar.update)
+        click.echo(summary.describe())
+    _print_logins()
+
+
+@demo.command("logins")
+def demo_logins() -> None:
+    """Print one demo login per side."""
+    _print_logins()
+
+
+def _print_logins() -> None:
+    from marketplace.services import demo as demo_data
+
+    logins = demo_data.logins(db.session)
+    if not logins:
+        return
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo(f"Demo logins (password for all: {password}):")
+    for role, email in logins:
+        click.echo(f"  {role:<10} {email}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -1,0 +1,1 @@
+"""The incubator's side: relay-incubation capacity and its startups."""

@@ -1,0 +1,1 @@
+"""The investor's side: its thesis and deal flow."""

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from marketplace.access import role_required
+from marketplace.extensions import db
+from marketplace.models.enums import Role
+from marketplace.services import homes
+
+bp = Blueprint("investors", __name__, url_prefix="/investor")
+
+
+@bp.get("/")
+@role_required(Role.INVESTOR)
+def home() -> Any:
+    return render_template("investors/home.html", home=homes.investor_home(db.session, current_user.organization_id))

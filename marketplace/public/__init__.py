@@ -1,0 +1,1 @@
+"""Pages for everyone: the landing page and the language switch."""

@@ -1,0 +1,172 @@
+"""Fixtures: a fresh app per test, each test's database work rolled back afterwards.
+
+Database tests run on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
+Redis tests run when REDIS_URL is set, on that database number, flushed after each.
+With ZJ_STRICT_SERVICES=1 (CI) any skipped test is a failure: nothing may quietly not run.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from marketplace import create_app
+from marketplace.extensions import db
+from marketplace.models import Base
+from tests import databases
+
+STRICT = os.environ.get("ZJ_STRICT_SERVICES") == "1"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and ZJ_STRICT_SERVICES=1 forbids skips: {report.longrepr}"
+
+
+def postgres_base_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL variant is skipped")
+    return url
+
+
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set: the Redis test is skipped")
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One migrated database per backend for the whole run."""
+    if request.param == "sqlite":
+        url = databases.sqlite_url(tmp_path_factory.mktemp("sqlite"))
+    else:
+        url = postgres_base_url()
+        databases.reset_postgres_schema(url)
+    databases.migrate_to_head(url)
+    return url
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    config = {"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
+              "REDIS_URL": None, "RATELIMIT_STORAGE_URI": None, "WTF_CSRF_ENABLED": True}
+    config.update(overrides)
+    return create_app(config)
+
+
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[None]:
+    """Bind every session of ``app`` to one outer transaction, rolled back at the end.
+
+    SQLAlchemy's "joining a session into an external transaction" recipe: the code under
+    test commits savepoints, never the outer transaction.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.session.configure(bind=None)
+            outer.rollback()
+            connection.close()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    with rolled_back(app):
+        yield app
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[sa.orm.Session]:
+    """The database session with an app context pushed, for service tests (not with ``client``)."""
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def run_in(app: Flask) -> Callable[..., Any]:
+    """Run ``fn(session)`` in its own app context, as a separate request would."""
+
+    def run(fn: Callable[[sa.orm.Session], Any]) -> Any:
+        with app.app_context():
+            try:
+                return fn(db.session)
+            finally:
+                db.session.remove()
+
+    return run
+
+
+@pytest.fixture
+def row_counts(run_in: Callable[..., Any]) -> Callable[[], dict[str, int]]:
+    """Rows in every table: compare before and after to prove a refusal wrote nothing."""
+
+    def count() -> dict[str, int]:
+        return run_in(lambda s: {
+            t.name: s.scalar(sa.select(sa.func.count()).select_from(t)) for t in Base.metadata.sorted_tables
+        })
+
+    return count
+
+
+def create_account(app: Flask, role: str, email: str, org: str | None = None, park: str | None = None) -> str:
+    """Create an account of ``role`` in ``app``'s database, as ``flask users create`` does."""
+    from marketplace.models.enums import Role
+    from marketplace.services import accounts
+
+    with app.app_context():
+        accounts.create_user(db.session, role=Role(role), email=email, password=PASSWORD,
+                             org_name=org or f"{role} org {email}", park_code=park)
+        db.session.remove()
+    return email
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., str]:
+    """``make_user(role)`` creates an account and returns its email."""
+    made = iter(range(1, 10_000))
+
+    def make(role: str = "startup", email: str | None = None, org: str | None = None,
+             park: str | None = None) -> str:
+        return create_account(app, role, email or f"{role}{next(made)}@example.org", org, park)
+
+    return make
+
+
+@pytest.fixture
+def redis_server() -> Iterator[Any]:
+    """The Redis database named by REDIS_URL, flushed before and after the test."""
+    import redis
+
+    url = redis_url()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()

@@ -1,0 +1,201 @@
+"""The demo marketplace: every side populated, every login working, loading twice adds nothing."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from marketplace.models import (
+    Bank,
+    FundingNeed,
+    IncubationCapacity,
+    Incubator,
+    Investor,
+    InvestorThesis,
+    IPAsset,
+    LoanProduct,
+    Park,
+    Sector,
+    Stage,
+    Startup,
+    User,
+)
+from marketplace.models.enums import Instrument, InvestorKind, IPKind, IPStatus, LoanKind, Role
+from marketplace.models.organizations import startup_sectors
+from marketplace.services import accounts, demo
+
+SEED = 2023
+
+
+@pytest.fixture
+def password(app: Flask) -> str:
+    return app.config["DEMO_PASSWORD"]
+
+
+@pytest.fixture
+def loaded(session: Session, password: str) -> demo.DemoSummary:
+    return demo.load(session, seed=SEED, password=password)
+
+
+def count(session: Session, statement: sa.Select) -> int:
+    return session.scalars(sa.select(sa.func.count()).select_from(statement.subquery())).one()
+
+
+def test_an_empty_marketplace_has_no_demo_logins(session: Session) -> None:
+    assert demo.is_empty(session)
+    assert demo.logins(session) == []
+
+
+def test_startups_cover_every_sector_stage_and_park(session: Session, loaded: demo.DemoSummary) -> None:
+    assert not demo.is_empty(session)
+    assert count(session, sa.select(Startup.id)) == loaded.startups >= 300
+    assert count(session, sa.select(startup_sectors.c.sector_id).distinct()) == count(session, sa.select(Sector.id))
+    assert count(session, sa.select(Startup.stage_id).distinct()) == count(session, sa.select(Stage.id)) == 7
+    assert count(session, sa.select(Startup.park_id).distinct()) == count(session, sa.select(Park.id)) == 22
+
+
+def test_needs_use_every_instrument(session: Session, loaded: demo.DemoSummary) -> None:
+    assert count(session, sa.select(FundingNeed.id)) == loaded.funding_needs >= loaded.startups
+    assert set(session.scalars(sa.select(FundingNeed.instrument).distinct())) == set(Instrument)
+    assert count(session, sa.select(Startup.id).where(~Startup.id.in_(sa.select(FundingNeed.startup_id)))) == 0
+
+
+def test_investors_of_every_kind_each_have_a_thesis(session: Session, loaded: demo.DemoSummary) -> None:
+    assert count(session, sa.select(Investor.id)) == loaded.investors == 60
+    assert set(session.scalars(sa.select(Investor.investor_kind).distinct())) == set(InvestorKind)
+    assert count(session, sa.select(InvestorThesis.id)) == 60
+
+
+def test_banks_offer_every_kind_of_loan(session: Session, loaded: demo.DemoSummary) -> None:
+    assert count(session, sa.select(Bank.id)) == loaded.banks == 10
+    kinds_per_bank = session.execute(
+        sa.select(LoanProduct.bank_id, sa.func.count(LoanProduct.kind.distinct())).group_by(LoanProduct.bank_id)
+    ).all()
+    assert len(kinds_per_bank) == 10
+    assert all(kinds == len(LoanKind) for _, kinds in kinds_per_bank)
+
+
+def test_incubators_all_offer_capacity(session: Session, loaded: demo.DemoSummary) -> None:
+    assert count(session, sa.select(Incubator.id)) == loaded.incubators == 20
+    assert count(session, sa.select(IncubationCapacity.incubator_id).distinct()) == 20
+    with_seats_left = sa.select(IncubationCapacity.id).where(
+        IncubationCapacity.is_open, IncubationCapacity.seats_taken < IncubationCapacity.seats_total
+    )
+    assert count(session, with_seats_left) > loaded.capacities / 2
+
+
+def test_ip_numbers_follow_the_official_formats(session: Session, loaded: demo.DemoSummary) -> None:
+    patent = re.compile(r"ZL(\d{4})([123])\d{7}\.[\dX]")
+    software = re.compile(r"\d{4}SR\d{7}")
+    type_digits = {IPKind.INVENTION: "1", IPKind.UTILITY_MODEL: "2", IPKind.DESIGN: "3"}
+    assets = session.scalars(sa.select(IPAsset)).all()
+    assert len(assets) == loaded.ip_assets
+    assert {a.kind for a in assets} == set(IPKind)
+    for asset in assets:
+        if asset.kind == IPKind.SOFTWARE_COPYRIGHT:
+            assert software.fullmatch(asset.number), asset.number
+        else:
+            match = patent.fullmatch(asset.number)
+            assert match and asset.filed_on, asset.number
+            assert match[1] == str(asset.filed_on.year) and match[2] == type_digits[asset.kind]
+
+
+def test_the_six_logins_are_listed_in_order_and_authenticate(session: Session, loaded: demo.DemoSummary,
+                                                              password: str) -> None:
+    listed = demo.logins(session)
+    assert [role for role, _ in listed] == ["startup", "investor", "bank", "incubator", "operator", "admin"]
+    for role, email in listed:
+        user = accounts.authenticate(session, email, password)
+        assert user is not None, email
+        assert user.role.value == role
+    operator = accounts.find_by_email(session, "operator@demo.zjmatch.cn")
+    admin = accounts.find_by_email(session, "admin@demo.zjmatch.cn")
+    assert operator and operator.organization.park and operator.organization.park.code == "zhangjiang_core"
+    assert admin and admin.is_admin and admin.organization.park is None
+    assert accounts.authenticate(session, listed[0][1], "not the demo password") is None
+
+
+def test_each_login_shows_a_rich_organization(session: Session, loaded: demo.DemoSummary) -> None:
+    def organization_id(role: Role) -> int:
+        return session.scalars(
+            sa.select(User.organization_id).where(User.email == f"{role.value}@demo.zjmatch.cn")
+        ).one()
+
+    startup = session.get_one(Startup, organization_id(Role.STARTUP))
+    assert startup.website and startup.founded_on and startup.team_size and startup.tiers and startup.tags
+    assert 2 <= len(startup.sectors) <= 3
+    needs = session.scalars(sa.select(FundingNeed).where(FundingNeed.startup_id == startup.id)).all()
+    assert len(needs) >= 2 and len({n.instrument for n in needs}) == len(needs)
+    assert count(session, sa.select(IPAsset.id).where(IPAsset.startup_id == startup.id,
+                                                      IPAsset.status == IPStatus.GRANTED)) >= 2
+
+    investor = session.get_one(Investor, organization_id(Role.INVESTOR))
+    assert investor.thesis is not None and investor.thesis.sectors and investor.thesis.stages
+    assert startup.stage in investor.thesis.stages
+
+    bank_id = organization_id(Role.BANK)
+    kinds = session.scalars(sa.select(LoanProduct.kind).where(LoanProduct.bank_id == bank_id)).all()
+    assert sorted(kinds) == sorted(LoanKind)
+
+    incubator_id = organization_id(Role.INCUBATOR)
+    offers = session.scalars(sa.select(IncubationCapacity).where(IncubationCapacity.incubator_id == incubator_id)).all()
+    assert offers and all(offer.seats_left > 0 for offer in offers)
+
+
+def test_a_second_load_adds_nothing(session: Session, loaded: demo.DemoSummary, password: str,
+                                    row_counts: Callable[[], dict[str, int]]) -> None:
+    before = row_counts()
+    steps: list[int] = []
+    again = demo.load(session, seed=SEED, password=password, progress=steps.append)
+    assert again == demo.DemoSummary()
+    assert again.describe() != loaded.describe()
+    assert row_counts() == before
+    assert sum(steps) == demo.STEPS
+
+
+def test_a_load_reports_its_progress_and_counts(session: Session, password: str) -> None:
+    steps: list[int] = []
+    summary = demo.load(session, seed=SEED, password=password, progress=steps.append)
+    assert sum(steps) == demo.STEPS
+    assert summary.describe().startswith(f"Loaded {summary.startups} startups, {summary.funding_needs} funding needs")
+    assert count(session, sa.select(User.id)) == summary.users
+
+
+def test_the_same_seed_gives_the_same_marketplace(session: Session, run_in: Callable[..., Any],
+                                                  password: str) -> None:
+    """Two loads, each in its own transaction, the first rolled back before the second."""
+
+    def names_after_load(seed: int) -> Callable[[Session], list[str]]:
+        def load(s: Session) -> list[str]:
+            demo.load(s, seed=seed, password=password)
+            return list(s.scalars(sa.select(Startup.name).order_by(Startup.id)))
+        return load
+
+    connection = session.get_bind()  # the test's connection, its outer transaction rolled back at the end
+    assert isinstance(connection, sa.Connection)
+    first_try = connection.begin_nested()
+    first = run_in(names_after_load(SEED))
+    first_try.rollback()
+    assert demo.is_empty(session)
+    second = run_in(names_after_load(SEED))
+    assert first == second
+    assert len(set(first)) == len(first)
+
+
+def test_a_failed_load_leaves_nothing_behind(session: Session, password: str, monkeypatch: pytest.MonkeyPatch,
+                                             row_counts: Callable[[], dict[str, int]]) -> None:
+    before = row_counts()
+
+    def fail(*_args: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(demo, "_insert_links", fail)  # after every organization has been flushed
+    with pytest.raises(RuntimeError):
+        demo.load(session, seed=SEED, password=password)
+    assert row_counts() == before
+    assert demo.is_empty(session)

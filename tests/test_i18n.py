@@ -1,0 +1,160 @@
+"""Simplified Chinese and English: the account's choice, then the browser's; nothing untranslated."""
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import flask_babel
+import pytest
+import sqlalchemy as sa
+from babel.messages.pofile import read_po
+
+from marketplace.models import User
+from tests.conftest import PASSWORD
+from tests.helpers import log_in, submit
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "marketplace/translations/zh_Hans/LC_MESSAGES/messages.po"
+CJK = re.compile(r"[\u3400-\u9fff]")
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+EN = {"Accept-Language": "en-US,en;q=0.9"}
+
+
+def visible_text(page: str) -> str:
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    attributes = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', page))
+    text = re.sub(r"<[^>]+>", " ", page) + " " + attributes
+    return html.unescape(re.sub(r"\s+", " ", text))
+
+
+def test_the_browser_language_chooses_when_the_account_has_not(client):
+    assert '<html lang="zh-Hans">' in client.get("/", headers=ZH).get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/", headers=EN).get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in client.get("/").get_data(as_text=True)  # the default
+
+
+def test_the_switcher_keeps_a_visitors_choice(client):
+    response = submit(client, "/login", {"locale": "en", "next": "/login"}, action="/language", headers=ZH)
+    assert response.status_code == 302 and response.location == "/login"
+    assert "Log in" in client.get("/login", headers=ZH).get_data(as_text=True)
+
+
+def test_the_account_keeps_its_choice_on_every_device(app, client, make_user, run_in):
+    email = make_user()
+    log_in(client, email, PASSWORD)
+    submit(client, "/account/", {"locale": "en", "next": "/account/"}, action="/language")
+    assert run_in(lambda s: s.scalar(sa.select(User.locale).where(User.email == email))) == "en"
+    other_device = app.test_client()
+    log_in(other_device, email, PASSWORD)
+    assert '<html lang="en">' in other_device.get("/startup/", headers=ZH).get_data(as_text=True)
+
+
+def test_the_catalog_translates_every_message_in_the_source(tmp_path):
+    template = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+                    "-k", "lazy_gettext", "-o", str(template), "."], cwd=ROOT, check=True, capture_output=True)
+    with template.open("rb") as f:
+        source = {m.id for m in read_po(f) if m.id}
+    with CATALOG.open("rb") as f:
+        catalog = {m.id: m for m in read_po(f) if m.id}
+    missing = sorted(str(i) for i in source - catalog.keys())
+    assert missing == [], "run `make messages` and translate these"
+    untranslated = sorted(str(i) for i, m in catalog.items()
+                          if i in source and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])))
+    assert untranslated == []
+
+
+def test_templates_hold_no_chinese_outside_the_catalog():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html") if CJK.search(p.read_text())]
+    assert offenders == []
+
+
+class _Recorder:
+    """Wraps the Chinese catalog and notes every message it had no translation for."""
+
+    def __init__(self, inner, missing: set[str]):
+        self._inner, self._missing = inner, missing
+
+    def ugettext(self, message):
+        result = self._inner.ugettext(message)
+        if result == message:
+            self._missing.add(message)
+        return result
+
+    def ungettext(self, singular, plural, n):
+        result = self._inner.ungettext(singular, plural, n)
+        if result in (singular, plural):
+            self._missing.add(singular)
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+@pytest.fixture
+def untranslated(monkeypatch) -> set[str]:
+    missing: set[str] = set()
+    original = flask_babel.Domain.get_translations
+
+    def recording(self):
+        translations = original(self)
+        locale = flask_babel.get_locale()
+        return _Recorder(translations, missing) if locale is not None and locale.language == "zh" else translations
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", recording)
+    return missing
+
+
+def pages_of_every_kind(app, client, run_in, headers):
+    """Every page a user can reach, with the demo marketplace loaded so pages have content."""
+    from marketplace.services import demo
+
+    run_in(lambda s: demo.load(s, seed=7, password=PASSWORD))
+    logins = run_in(demo.logins)
+    pages = {}
+    for path in ("/", "/login", "/signup", "/no/such/page"):
+        pages[path] = client.get(path, headers=headers)
+    pages["signup errors"] = submit(client, "/signup", {"kind": "", "password": "short", "confirm": "x",
+                                                         "email": "bad"}, headers=headers)
+    pages["login error"] = submit(client, "/login", {"email": "a@b.cn", "password": "wrong one!!"}, headers=headers)
+    pages["invitation gone"] = client.get("/invite/not-a-token", headers=headers)
+    for role, email in logins:
+        log_in(client, email, PASSWORD)
+        home = client.get("/", headers=headers)
+        pages[f"{role} landing"] = home
+        for path in ("/startup/", "/investor/", "/bank/", "/incubator/", "/park/"):
+            pages[f"{role} {path}"] = client.get(path, headers=headers)  # its home, or the 403 page
+        pages[f"{role} account"] = submit(client, "/account/", {}, action="/account/invitations", headers=headers)
+        pages[f"{role} password errors"] = submit(client, "/account/", {"current_password": "x",
+                                                                         "new_password": "short", "confirm": "y"},
+                                                  action="/account/password", headers=headers)
+        submit(client, "/account/", {}, action="/logout")
+    link = re.search(r'value="http://localhost(/invite/[^"]+)"', pages["startup account"].get_data(as_text=True))
+    pages["invitation"] = client.get(link.group(1), headers=headers)
+    return pages
+
+
+def test_every_page_in_chinese_leaves_no_message_untranslated(app, client, run_in, untranslated):
+    pages = pages_of_every_kind(app, client, run_in, ZH)
+    assert untranslated == set()
+    allowed = {"English", "Pre", "IPO", "ZL", "SR", "CVC", "VC", "A", "B", "C"}
+    for name, response in pages.items():
+        assert response.status_code < 500, name
+        text = visible_text(response.get_data(as_text=True))
+        text = re.sub(r"[\w.+-]+@[\w.-]+", " ", text)  # e-mail addresses are data
+        text = re.sub(r"https?://\S+", " ", text)
+        latin = set(re.findall(r"[A-Za-z]{2,}", text)) - allowed
+        assert latin == set(), f"English left on the Chinese page {name}: {sorted(latin)[:20]}"
+
+
+def test_every_page_in_english_is_english(app, client, run_in):
+    pages = pages_of_every_kind(app, client, run_in, EN)
+    for name, response in pages.items():
+        assert response.status_code < 500, name
+        page = response.get_data(as_text=True)
+        assert '<html lang="en">' in page, name
+        chrome = visible_text(re.sub(r"<main\b.*?</main>", " ", page, flags=re.S))
+        assert not CJK.search(chrome.replace("简体中文", "")), f"Chinese in the English navigation of {name}"

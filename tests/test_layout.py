@@ -1,0 +1,23 @@
+"""The layout the design card fixes: the recommender never pulls in the web app."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_importing_the_recommender_loads_neither_flask_sqlalchemy_nor_marketplace():
+    code = ("import sys, recommender, pkgutil\n"
+            "for m in pkgutil.walk_packages(recommender.__path__, 'recommender.'): __import__(m.name)\n"
+            "print(sorted(n for n in sys.modules if n.split('.')[0] in ('flask', 'sqlalchemy', 'marketplace')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_wsgi_exposes_the_app_for_gunicorn():
+    source = (ROOT / "wsgi.py").read_text()
+    assert "app = create_app()" in source
+    assert (ROOT / "gunicorn.conf.py").exists()
