@@ -60,6 +60,8 @@ def _sqlite_transactions(engine: Any) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.account.routes import bp as account
+    from marketplace.api import bp as api
+    from marketplace.extensions import csrf
     from marketplace.auth.routes import bp as auth
     from marketplace.banks.routes import bp as banks
     from marketplace.incubators.routes import bp as incubators
@@ -68,8 +70,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.public.routes import bp as public
     from marketplace.startups.routes import bp as startups
 
-    for blueprint in (public, auth, account, startups, investors, banks, incubators, parks):
+    for blueprint in (public, auth, account, startups, investors, banks, incubators, parks, api):
         app.register_blueprint(blueprint)
+    csrf.exempt(api)  # bearer tokens, never cookies: nothing for a forged request to ride on
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -19,7 +19,9 @@ def _auth_limit() -> str:
 
 
 def _email_key() -> str:
-    return "email:" + request.form.get("email", "").strip().lower()
+    body = request.get_json(silent=True) if request.is_json else None
+    email = body.get("email") if isinstance(body, dict) else request.form.get("email")
+    return "email:" + (email if isinstance(email, str) else "").strip().lower()
 
 
 def auth_limits(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from marketplace.account.forms import EmailChangeForm, PasswordChangeForm
+from marketplace.account.forms import EmailChangeForm, PasswordChangeForm, TokenForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.services import accounts, invitations
+from marketplace.services import accounts, invitations, tokens
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -21,6 +21,9 @@ def _page(status: int = 200, **forms: Any) -> Any:
         "invitations": invitations.pending(db.session, current_user.organization_id),
         "members": current_user.organization.users,
         "new_link": forms.get("new_link"),
+        "token_form": forms.get("token_form") or TokenForm(formdata=None),
+        "tokens": tokens.active(db.session, current_user._get_current_object()),
+        "new_token": forms.get("new_token"),
     }
     return render_template("account/settings.html", **context), status
 
@@ -79,4 +82,27 @@ def create_invitation() -> Any:
 def revoke_invitation(invitation_id: int) -> Any:
     invitations.revoke(db.session, current_user._get_current_object(), invitation_id)
     flash(_("The invitation link no longer works."), "info")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/tokens")
+@login_required
+def create_token() -> Any:
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, raw = tokens.create(db.session, current_user._get_current_object(), name=form.name.data,
+                                        ttl_days=form.ttl_days.data or None)
+        except DomainError as error:
+            form.attach(error.errors)
+        else:
+            return _page(new_token=raw)
+    return _page(422, token_form=form)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Any:
+    tokens.revoke(db.session, current_user._get_current_object(), token_id)
+    flash(_("The token no longer works."), "info")
     return redirect(url_for(".settings"))

@@ -1,5 +1,6 @@
 """Every model, importable from one place (Alembic and the services import from here)."""
 from marketplace.models.base import Base
+from marketplace.models.history import FundingRound, investments
 from marketplace.models.interactions import Interaction
 from marketplace.models.listings import (
     FundingNeed,
@@ -20,11 +21,11 @@ from marketplace.models.organizations import (
     StartupTier,
 )
 from marketplace.models.reference import Park, Sector, Stage, Tag, TaxonomyVersion
-from marketplace.models.users import Invitation, User
+from marketplace.models.users import ApiToken, Invitation, User
 
 __all__ = [
     "Base", "Interaction", "FundingNeed", "IncubationCapacity", "InvestorThesis", "IPAsset",
     "LoanProduct", "PledgeRate", "ORG_CLASSES", "Bank", "Incubator", "Investor", "Organization",
     "ParkOperator", "Startup", "StartupTier", "Park", "Sector", "Stage", "Tag", "TaxonomyVersion",
-    "Invitation", "User",
+    "Invitation", "User", "ApiToken", "FundingRound", "investments",
 ]

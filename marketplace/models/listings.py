@@ -49,6 +49,8 @@ class FundingNeed(Timestamped, Base):
         sa.CheckConstraint("monthly_burn >= 0", name="burn_not_negative"),
         sa.CheckConstraint("runway_months >= 0", name="runway_not_negative"),
         sa.Index("ix_funding_needs_status_instrument", "status", "instrument"),
+        sa.Index("ix_funding_needs_status_created", "status", "created_at", "id"),
+        sa.Index("ix_funding_needs_status_amount", "status", "amount_max", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +69,10 @@ class FundingNeed(Timestamped, Base):
     monthly_burn: Mapped[int | None] = mapped_column(Money)
     runway_months: Mapped[int | None]
     deck_path: Mapped[str | None] = mapped_column(sa.String(300))
+    deck_filename: Mapped[str | None] = mapped_column(sa.String(255))
+    # Lower-cased words of the need, its company and its sectors in both languages, kept by
+    # the service that writes the need, so that one LIKE serves keyword search in either.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     startup: Mapped[Startup] = relationship()
     stage: Mapped[Stage] = relationship()

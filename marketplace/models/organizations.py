@@ -25,6 +25,7 @@ from marketplace.models.reference import Park, Sector, Stage, Tag
 
 class Organization(Timestamped, Base):
     __tablename__ = "organizations"
+    __table_args__ = (sa.UniqueConstraint("source", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind), index=True)
@@ -32,6 +33,14 @@ class Organization(Timestamped, Base):
     name_en: Mapped[str | None] = mapped_column(sa.String(200))
     website: Mapped[str | None] = mapped_column(sa.String(300))
     park_id: Mapped[int | None] = mapped_column(sa.ForeignKey("parks.id", ondelete="SET NULL"), index=True)
+    region: Mapped[str | None] = mapped_column(sa.String(100))
+    summary_zh: Mapped[str | None] = mapped_column(sa.String(300))
+    summary_en: Mapped[str | None] = mapped_column(sa.String(300))
+    description_zh: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    # Rows imported from elsewhere (e.g. "crunchbase", "/company/waywire"); None for members.
+    source: Mapped[str | None] = mapped_column(sa.String(20))
+    external_id: Mapped[str | None] = mapped_column(sa.String(300))
 
     park: Mapped[Park | None] = relationship()
     users: Mapped[list["User"]] = relationship(back_populates="organization", passive_deletes=True)  # noqa: F821
@@ -72,6 +81,7 @@ class Startup(Organization):
     founded_on: Mapped[date | None]
     team_size: Mapped[int | None]
     revenue_band: Mapped[RevenueBand | None] = mapped_column(enum_column(RevenueBand))
+    seeking_incubation: Mapped[bool] = mapped_column(default=False)
 
     stage: Mapped[Stage | None] = relationship()
     sectors: Mapped[list[Sector]] = relationship(

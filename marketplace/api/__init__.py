@@ -1,0 +1,16 @@
+"""The JSON API under ``/api/v1``: one module per resource; each loads a schema, calls a
+service and dumps a schema."""
+from marketplace.api import (  # noqa: F401  (their routes register on bp)
+    auth,
+    capacities,
+    deal_flow,
+    docs,
+    ip_assets,
+    loan_products,
+    needs,
+    reference,
+    theses,
+)
+from marketplace.api.blueprint import bp
+
+__all__ = ["bp"]
