@@ -66,11 +66,12 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.banks.routes import bp as banks
     from marketplace.incubators.routes import bp as incubators
     from marketplace.investors.routes import bp as investors
+    from marketplace.organizations.routes import bp as organizations
     from marketplace.parks.routes import bp as parks
     from marketplace.public.routes import bp as public
     from marketplace.startups.routes import bp as startups
 
-    for blueprint in (public, auth, account, startups, investors, banks, incubators, parks, api):
+    for blueprint in (public, auth, account, organizations, startups, investors, banks, incubators, parks, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, never cookies: nothing for a forged request to ride on
 

@@ -12,6 +12,7 @@ from marketplace.models.enums import InvestorKind, Role
 
 users = AppGroup("users", help="Accounts of every role, for operators and scripts.")
 demo = AppGroup("demo", help="The demo marketplace.")
+importing = AppGroup("import", help="Data from elsewhere: the deal history the recommender learns from.")
 
 
 def _fail(error: DomainError) -> None:
@@ -80,3 +81,21 @@ def _print_logins() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(importing)
+
+
+@importing.command("crunchbase")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def import_crunchbase(directory: str) -> None:
+    """Import a Crunchbase-format export (companies, rounds, investments); running it again adds nothing.
+
+    The data is Crunchbase's, under CC-BY: every page showing it credits Crunchbase.
+    """
+    from marketplace.services import crunchbase
+
+    try:
+        with click.progressbar(length=crunchbase.rows_to_read(directory), label="Importing Crunchbase rows") as bar:
+            report = crunchbase.import_export(db.session, directory, progress=bar.update)
+    except DomainError as error:
+        _fail(error)
+    click.echo(report.describe())

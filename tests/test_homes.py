@@ -139,9 +139,11 @@ def test_a_park_operator_sees_its_parks_figures_against_the_targets(client, make
     assert '<canvas id="tier-chart"' in page
 
 
-def test_the_zone_admin_sees_the_whole_zone(client, make_user, run_in):
+def test_the_zone_admin_sees_the_whole_zone_without_imported_history(client, make_user, run_in):
     admin = make_user("admin")
-    run_in(lambda s: (s.add_all([Startup(name="一"), Startup(name="二", park=by_code(s, Park, "zizhu"))]), s.commit()))
+    run_in(lambda s: (s.add_all([Startup(name="一"), Startup(name="二", park=by_code(s, Park, "zizhu")),
+                                 Startup(name="Imported", source="crunchbase", external_id="/company/x")]),
+                      s.commit()))
     log_in(client, admin, PASSWORD)
     page = client.get("/park/", headers=EN).get_data(as_text=True)
     assert "The whole zone" in page and 'data-testid="startups">2<' in page

@@ -134,7 +134,11 @@ class ParkFigures:
 
 def park_figures(session: Session, park_id: int | None, today: date) -> ParkFigures:
     """The policy's figures for one park, or for the zone when ``park_id`` is None."""
-    in_park = (lambda column: column == park_id) if park_id is not None else (lambda column: sa.true())
+    def in_park(column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        """Members only (imported history is not the zone's), of the park when one is named."""
+        member = Organization.source.is_(None)
+        return sa.and_(member, column == park_id) if park_id is not None else member
+
     tier_rows = session.execute(
         sa.select(StartupTier.tier, sa.func.count())
         .join(Startup, Startup.id == StartupTier.startup_id)
@@ -160,7 +164,8 @@ def park_figures(session: Session, park_id: int | None, today: date) -> ParkFigu
     ).one()
 
     def count_orgs(kind: OrgKind) -> int:
-        return session.scalar(sa.select(sa.func.count()).where(Organization.kind == kind))
+        return session.scalar(sa.select(sa.func.count()).where(Organization.kind == kind,
+                                                                Organization.source.is_(None)))
 
     return ParkFigures(
         park=session.get(Park, park_id) if park_id is not None else None,

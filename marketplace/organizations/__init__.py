@@ -1,0 +1,1 @@
+"""Any organization's public profile page, with its deal history."""
