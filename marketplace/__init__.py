@@ -5,12 +5,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort
 from sqlalchemy import event
 
 from marketplace.config import build_config
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,7 +28,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    app.url_value_preprocessor(_ids_in_range)
     return app
+
+
+def _ids_in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """An id past the database's INTEGER range names nothing: 404, not a query the database refuses."""
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
 
 
 def register_extensions(app: Flask) -> None:

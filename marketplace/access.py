@@ -24,6 +24,19 @@ HOME_ENDPOINTS = {
 }
 
 
+# The navigation bar of each side: (endpoint, label), after its home.
+SIDE_NAV = {
+    Role.STARTUP: (("startups.need_list", _l("Funding needs")), ("startups.ip_portfolio", _l("IP portfolio")),
+                   ("startups.profile", _l("Profile"))),
+    Role.INVESTOR: (("investors.deal_flow_page", _l("Deal flow")), ("investors.thesis", _l("Thesis"))),
+    Role.BANK: (("banks.products", _l("Loan products")), ("banks.needs", _l("Loan needs"))),
+    Role.INCUBATOR: (("incubators.capacity_list", _l("Capacity")), ("incubators.startups", _l("Startups")),
+                     ("incubators.profile", _l("Profile"))),
+    Role.OPERATOR: (),
+    Role.ADMIN: (),
+}
+
+
 def init_login(app: Flask, manager: LoginManager) -> None:
     manager.init_app(app)
     manager.login_view = "auth.login"
@@ -32,6 +45,7 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.session_protection = "basic"
     manager.user_loader(load_user)
     app.jinja_env.globals["home_endpoint"] = home_endpoint
+    app.jinja_env.globals["side_nav"] = lambda user: SIDE_NAV[user.role]
 
 
 def load_user(user_id: str) -> User | None:

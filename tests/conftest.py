@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,8 +92,9 @@ def rolled_back(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = make_app(database_url)
+    app.instance_path = str(tmp_path / "instance")  # uploads land in the test's own folder
     with rolled_back(app):
         yield app
 

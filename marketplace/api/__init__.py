@@ -5,10 +5,12 @@ from marketplace.api import (  # noqa: F401  (their routes register on bp)
     capacities,
     deal_flow,
     docs,
+    incubators,
     ip_assets,
     loan_products,
     needs,
     reference,
+    startups,
     theses,
 )
 from marketplace.api.blueprint import bp

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -39,7 +39,7 @@ class Operation:
     status: int = 200
     errors: tuple[int, ...] = ()
     consumes: str = "application/json"
-    path_params: dict[str, str] = field(default_factory=dict)
+    produces: str = "application/json"
 
 
 OPERATIONS: list[Operation] = []
@@ -47,7 +47,8 @@ OPERATIONS: list[Operation] = []
 
 def endpoint(rule: str, method: str, *, summary: Any, tag: str, auth: bool = True, roles: Iterable[Role] = (),
              body: Any = None, query: Any = None, response: Any = None, status: int = 200,
-             errors: Iterable[int] = (), consumes: str = "application/json") -> Callable:
+             errors: Iterable[int] = (), consumes: str = "application/json",
+             produces: str = "application/json") -> Callable:
     """Route a view under /api/v1 and document it; with ``auth`` the caller needs a token
     (401 without), with ``roles`` one of those roles (403 otherwise)."""
     roles = tuple(roles)
@@ -74,7 +75,7 @@ def endpoint(rule: str, method: str, *, summary: Any, tag: str, auth: bool = Tru
         OPERATIONS.append(Operation(
             path=rule, method=method.lower(), endpoint=f"api.{view.__name__}", summary=summary, tag=tag,
             auth=auth, roles=roles, body=body, query=query, response=response, status=status,
-            errors=tuple(sorted(implied | set(errors))), consumes=consumes,
+            errors=tuple(sorted(implied | set(errors))), consumes=consumes, produces=produces,
         ))
         return guarded
 

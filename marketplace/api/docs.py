@@ -10,6 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import jsonify, render_template, url_for
 from flask_babel import gettext as _
 
+from marketplace import MAX_ID
 from marketplace.api.blueprint import OPERATIONS, Operation, bp
 from marketplace.errors import TITLES
 from marketplace.schemas.common import ErrorSchema
@@ -30,12 +31,15 @@ def _operation(op: Operation) -> dict[str, Any]:
     }
     if op.response is not None:
         spec["responses"][str(op.status)]["content"] = {"application/json": {"schema": op.response}}
+    elif op.produces != "application/json":  # a file download
+        spec["responses"][str(op.status)]["content"] = {op.produces: {"schema": {"type": "string",
+                                                                                 "format": "binary"}}}
     for status in op.errors:
         spec["responses"][str(status)] = {"description": str(TITLES.get(status, "")),
                                           "content": {"application/json": {"schema": ErrorSchema}}}
     parameters: list[dict[str, Any]] = [
         {"in": "path", "name": name, "required": True,
-         "schema": {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}}
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int" else {"type": "string"}}
         for converter, name in _PATH_PARAM.findall(op.path)
     ]
     if op.query is not None:

@@ -17,3 +17,7 @@ bp = Blueprint("banks", __name__, url_prefix="/bank")
 @role_required(Role.BANK)
 def home() -> Any:
     return render_template("banks/home.html", home=homes.bank_home(db.session, current_user.organization_id))
+
+
+# The bank's product pages and its browsing of needs register on this blueprint.
+from marketplace.banks import needs, products  # noqa: E402,F401

@@ -1,21 +1,132 @@
+"""The incubator's side: its profile, its relay-incubation capacity, and the startups that
+look for incubation."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import role_required
+from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import localized
+from marketplace.incubators.forms import CapacityForm, ProfileForm, StartupFilterForm
 from marketplace.models.enums import Role
-from marketplace.services import homes
+from marketplace.services import capacities, homes, incubator_profile
+from marketplace.services.capacities import CapacityTerms
+from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 
 bp = Blueprint("incubators", __name__, url_prefix="/incubator")
+
+STARTUPS_PER_PAGE = 20
+
+
+def _choices(rows: list[Any]) -> list[tuple[str, str]]:
+    return [(row.code, localized(row)) for row in rows]
 
 
 @bp.get("/")
 @role_required(Role.INCUBATOR)
 def home() -> Any:
     home = homes.incubator_home(db.session, current_user.organization_id, date.today())
-    return render_template("incubators/home.html", home=home, today=date.today())
+    profile = incubator_profile.profile(db.session, current_user.organization_id)
+    return render_template("incubators/home.html", home=home, profile=profile, today=date.today())
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@role_required(Role.INCUBATOR)
+def profile() -> Any:
+    current = incubator_profile.profile(db.session, current_user.organization_id)
+    form = ProfileForm(data=ProfileForm.data_of(current)) if request.method == "GET" else ProfileForm()
+    form.set_choices(_choices(all_parks(db.session)))
+    if form.validate_on_submit():
+        try:
+            incubator_profile.update(db.session, current_user.organization_id, current_user.organization_id,
+                                     form.changes())
+        except DomainError as error:
+            form.attach(error.errors)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for(".home"))
+    return render_template("incubators/profile.html", form=form, profile=current), 422 if form.errors else 200
+
+
+@bp.get("/capacities")
+@role_required(Role.INCUBATOR)
+def capacity_list() -> Any:
+    offers = capacities.of_incubator(db.session, current_user.organization_id)
+    return render_template("incubators/capacities.html", capacities=offers, today=date.today())
+
+
+def _capacity_form(**kwargs: Any) -> CapacityForm:
+    form = CapacityForm(**kwargs)
+    form.set_choices(_choices(current_sectors(db.session)), _choices(all_stages(db.session)))
+    return form
+
+
+def _capacity_page(form: CapacityForm, capacity: Any = None) -> Any:
+    return (render_template("incubators/capacity_form.html", form=form, capacity=capacity),
+            422 if form.errors else 200)
+
+
+@bp.route("/capacities/new", methods=["GET", "POST"])
+@role_required(Role.INCUBATOR)
+def new_capacity() -> Any:
+    form = _capacity_form()
+    if form.validate_on_submit():
+        try:
+            capacity = capacities.create(db.session, current_user.organization_id,
+                                         CapacityTerms(**form.changes()), today=date.today())
+        except DomainError as error:
+            form.attach(error.errors)
+        else:
+            flash(_("%(title)s is open to startups.", title=capacity.title), "success")
+            return redirect(url_for(".capacity_list"))
+    return _capacity_page(form)
+
+
+@bp.route("/capacities/<int:capacity_id>/edit", methods=["GET", "POST"])
+@role_required(Role.INCUBATOR)
+def edit_capacity(capacity_id: int) -> Any:
+    capacity = capacities.own(db.session, current_user.organization_id, capacity_id)
+    form = _capacity_form(data=CapacityForm.data_of(capacity)) if request.method == "GET" else _capacity_form()
+    if form.validate_on_submit():
+        try:
+            capacity = capacities.update(db.session, current_user.organization_id, capacity_id, form.changes())
+        except DomainError as error:
+            form.attach(error.errors)
+        else:
+            flash(_("%(title)s is saved.", title=capacity.title), "success")
+            return redirect(url_for(".capacity_list"))
+    return _capacity_page(form, capacity)
+
+
+@bp.post("/capacities/<int:capacity_id>/close", defaults={"is_open": False})
+@bp.post("/capacities/<int:capacity_id>/reopen", defaults={"is_open": True})
+@role_required(Role.INCUBATOR)
+def set_capacity_open(capacity_id: int, is_open: bool) -> Any:
+    capacity = capacities.set_open(db.session, current_user.organization_id, capacity_id, is_open)
+    if is_open:
+        flash(_("%(title)s is open to startups again.", title=capacity.title), "success")
+    else:
+        flash(_("%(title)s is closed: startups no longer see it.", title=capacity.title), "info")
+    return redirect(url_for(".capacity_list"))
+
+
+@bp.get("/startups")
+@role_required(Role.INCUBATOR)
+def startups() -> Any:
+    form = StartupFilterForm(request.args)
+    form.set_choices(_choices(current_sectors(db.session)), _choices(all_stages(db.session)),
+                     _choices(all_parks(db.session)))
+    form.validate()
+    after = request.args.get("after", type=int)
+    page = incubator_profile.seeking_startups(db.session, **form.filters(), after=after, limit=STARTUPS_PER_PAGE)
+    next_url = None
+    if page.next_after is not None:
+        next_url = url_for(".startups", **{k: v for k, v in form.filters().items() if v}, after=page.next_after)
+    return render_template("incubators/startups.html", form=form, page=page, next_url=next_url,
+                           filtered=any(form.filters().values()), today=date.today())

@@ -112,6 +112,9 @@ class Instrument(LabelledEnum):
     CREDIT_LOAN = "credit_loan", _l("Credit loan")
 
 
+LOAN_INSTRUMENTS = (Instrument.LINKED_LOAN, Instrument.IP_PLEDGE_LOAN, Instrument.CREDIT_LOAN)
+
+
 class NeedStatus(LabelledEnum):
     DRAFT = "draft", _l("Draft")
     OPEN = "open", _l("Open")

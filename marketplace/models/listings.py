@@ -51,6 +51,7 @@ class FundingNeed(Timestamped, Base):
         sa.Index("ix_funding_needs_status_instrument", "status", "instrument"),
         sa.Index("ix_funding_needs_status_created", "status", "created_at", "id"),
         sa.Index("ix_funding_needs_status_amount", "status", "amount_max", "id"),
+        sa.Index("ix_funding_needs_status_deadline", "status", "deadline", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,6 +36,7 @@ MARSHMALLOW_MESSAGES = (
     N_("Must be greater than or equal to {min} and less than or equal to {max}."),
     N_("Must be one of: {choices}."),
     N_("Number too large."),
+    N_("String does not match expected pattern."),
 )
 
 

@@ -56,6 +56,8 @@ from marketplace.models.enums import (
 )
 from marketplace.models.listings import product_investor_kinds, product_tiers, thesis_sector_groups
 from marketplace.models.organizations import incubator_services, startup_sectors
+from marketplace.services.ip_numbers import patent_number, software_copyright_number
+from marketplace.services.needs import need_search_text
 from marketplace.services.passwords import hash_password
 
 T = TypeVar("T")
@@ -669,7 +671,6 @@ def _award_tiers(build: _Build, companies: list[_Company]) -> None:
 
 # --- IP assets ------------------------------------------------------------------------------
 
-PATENT_TYPE_DIGIT = {IPKind.INVENTION: 1, IPKind.UTILITY_MODEL: 2, IPKind.DESIGN: 3}
 GRANT_LAG_DAYS = {IPKind.INVENTION: (540, 1100), IPKind.UTILITY_MODEL: (150, 360), IPKind.DESIGN: (120, 300),
                   IPKind.SOFTWARE_COPYRIGHT: (30, 90)}
 APPRAISAL_YUAN = {IPKind.INVENTION: (800_000, 8 * M), IPKind.UTILITY_MODEL: (100_000, 1 * M),
@@ -677,20 +678,13 @@ APPRAISAL_YUAN = {IPKind.INVENTION: (800_000, 8 * M), IPKind.UTILITY_MODEL: (100
 DESIGN_TERM_CHANGE = date(2021, 6, 1)  # the patent law raised design patents from 10 to 15 years
 
 
-def _patent_number(filed_on: date, kind: IPKind, serial: int) -> str:
-    """CNIPA's format, e.g. ZL202310123456.7: year, type digit, serial, and the mod-11 check digit."""
-    digits = f"{filed_on.year}{PATENT_TYPE_DIGIT[kind]}{serial:07d}"
-    check = sum(int(d) * w for d, w in zip(digits, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5))) % 11
-    return f"ZL{digits}.{'X' if check == 10 else check}"
-
-
 def _ip_number(build: _Build, kind: IPKind, filed_on: date, granted_on: date | None) -> str:
     while True:
         serial = build.rng.randint(1, 1_999_999)  # about as many as are filed in a year
         if kind == IPKind.SOFTWARE_COPYRIGHT:
-            number = f"{(granted_on or filed_on).year}SR{serial:07d}"
+            number = software_copyright_number((granted_on or filed_on).year, serial)
         else:
-            number = _patent_number(filed_on, kind, serial)
+            number = patent_number(filed_on.year, kind, serial)
         if (kind, number) not in build.taken_ip:
             build.taken_ip.add((kind, number))
             return number
@@ -815,11 +809,13 @@ def _need(build: _Build, company: _Company, instrument: Instrument, status: Need
     title, summary, use_of_funds = _need_texts(rng, company, instrument, amount_max)
     past = status in (NeedStatus.CLOSED, NeedStatus.FUNDED)
     deadline = _days_from_reference(-rng.randint(10, 200) if past else rng.randint(30, 180))
-    return FundingNeed(
+    need = FundingNeed(
         startup=company.startup, instrument=instrument, title=title, summary=summary, amount_min=amount_min,
         amount_max=amount_max, stage=company.startup.stage, use_of_funds=use_of_funds, deadline=deadline,
         status=status, sectors=company.sectors[:rng.randint(1, len(company.sectors))], **company.figures,
     )
+    need.search_text = need_search_text(need)
+    return need
 
 
 def _add_needs(build: _Build, company: _Company, *, showcase: bool = False) -> None:

@@ -18,17 +18,24 @@ from marketplace.models import (
     LoanProduct,
     Organization,
     Park,
-    Sector,
     Startup,
     StartupTier,
 )
-from marketplace.models.enums import EnterpriseTier, IncubatorTier, Instrument, IPStatus, NeedStatus, OrgKind
+from marketplace.models.enums import (
+    LOAN_INSTRUMENTS,
+    EnterpriseTier,
+    IncubatorTier,
+    Instrument,
+    IPStatus,
+    NeedStatus,
+    OrgKind,
+)
+from marketplace.services import deal_flow, theses
 
 # The policy's 2025 targets (DOMAIN.md).
 TARGET_UNICORNS_AND_CHAMPIONS = 100
 TARGET_HIGH_QUALITY_INCUBATORS = 20
 
-LOAN_INSTRUMENTS = (Instrument.LINKED_LOAN, Instrument.IP_PLEDGE_LOAN, Instrument.CREDIT_LOAN)
 
 
 def _count_open_needs(*conditions: sa.ColumnElement[bool]) -> sa.Select:
@@ -61,23 +68,15 @@ class InvestorHome:
     investor: Investor
     thesis: InvestorThesis | None
     open_rounds: int
-    open_rounds_in_thesis: int | None
+    open_rounds_in_thesis: int | None  # what "Filter by my thesis" finds in the deal flow
 
 
 def investor_home(session: Session, investor_id: int) -> InvestorHome:
     investor = session.get_one(Investor, investor_id)
-    thesis = investor.thesis
-    is_equity = FundingNeed.instrument == Instrument.EQUITY
-    in_thesis = None
-    if thesis is not None:
-        conditions = [is_equity, FundingNeed.amount_max >= thesis.ticket_min,
-                      FundingNeed.amount_min <= thesis.ticket_max]
-        if thesis.sectors:
-            conditions.append(FundingNeed.sectors.any(Sector.id.in_([s.id for s in thesis.sectors])))
-        if thesis.stages:
-            conditions.append(FundingNeed.stage_id.in_([s.id for s in thesis.stages]))
-        in_thesis = session.scalar(_count_open_needs(*conditions))
-    return InvestorHome(investor, thesis, session.scalar(_count_open_needs(is_equity)), in_thesis)
+    thesis = theses.get(session, investor_id)
+    in_thesis = deal_flow.count(session, deal_flow.thesis_filters(thesis)) if thesis is not None else None
+    open_rounds = session.scalar(_count_open_needs(FundingNeed.instrument == Instrument.EQUITY))
+    return InvestorHome(investor, thesis.row if thesis else None, open_rounds, in_thesis)
 
 
 @dataclass

@@ -1,0 +1,150 @@
+"""The investor's thesis form and the deal-flow filters (banks reuse the filters).
+
+Money in these forms is in 万元 (units of 10,000 CNY), as people in the zone speak of
+rounds; the services and the API take whole yuan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DecimalField, SearchField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+
+from marketplace.auth.forms import REQUIRED
+from marketplace.forms import Form
+from marketplace.models import Incubator, Park, Sector, Stage
+from marketplace.models.enums import EnterpriseTier, Instrument, SectorGroup
+from marketplace.services.deal_flow import NeedFilters, NeedSort
+from marketplace.services.needs import MAX_YUAN
+from marketplace.services.theses import MAX_SUMMARY, Thesis, ThesisInput
+
+WAN = 10_000  # yuan in one 万元
+
+
+def a_number(form: Any, field: Any) -> None:
+    """Stop at an unreadable amount (the field already says why), and at "NaN" or "Infinity",
+    which Decimal reads but no amount is."""
+    if field.data is None:
+        raise StopValidation()
+    if not field.data.is_finite():
+        raise StopValidation(_l("Enter a number."))
+
+
+def wan_field(label: Any, *, required: bool = False) -> DecimalField:
+    return DecimalField(label, places=None, validators=[
+        InputRequired(REQUIRED) if required else Optional(), a_number,
+        NumberRange(0, MAX_YUAN // WAN, _l("Enter an amount from %(min)s to %(max)s (in 10,000 CNY).")),
+    ])
+
+
+def to_yuan(wan: Decimal | None) -> int | None:
+    return None if wan is None else int((wan * WAN).to_integral_value())
+
+
+def to_wan(yuan: int | None) -> Decimal | None:
+    return None if yuan is None else Decimal(yuan) / WAN
+
+
+FLAGS = ("invests_early", "invests_small", "invests_hard_tech", "invests_long_term")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The vocabulary both forms choose from."""
+
+    sectors: list[Sector]  # of the current taxonomy, in its order
+    stages: list[Stage]
+    parks: list[Park]
+
+    def offer(self, form: ThesisForm | NeedFilterForm, locale: str) -> None:
+        form.sectors.choices = [(s.code, s.name_in(locale)) for s in self.sectors]
+        form.stages.choices = [(s.code, s.name_in(locale)) for s in self.stages]
+        form.parks.choices = [(p.code, p.name_in(locale)) for p in self.parks]
+
+
+class ThesisForm(Form):
+    sectors = SelectMultipleField(_l("Sectors"))
+    sector_groups = SelectMultipleField(_l("Whole sector groups"), choices=SectorGroup.choices())
+    stages = SelectMultipleField(_l("Stages"))
+    parks = SelectMultipleField(_l("Parks"))
+    partner_incubators = SelectMultipleField(_l("Partner incubators (incubation-investment linkage)"), coerce=int)
+    ticket_min = wan_field(_l("Smallest ticket (10,000 CNY)"), required=True)
+    ticket_max = wan_field(_l("Largest ticket (10,000 CNY)"), required=True)
+    fund_size = wan_field(_l("Fund size (10,000 CNY)"))
+    invests_early = BooleanField(_l("Invests early"))
+    invests_small = BooleanField(_l("Invests small"))
+    invests_hard_tech = BooleanField(_l("Invests in hard tech"))
+    invests_long_term = BooleanField(_l("Invests for the long term"))
+    summary = TextAreaField(_l("In a few sentences"), validators=[Length(max=MAX_SUMMARY)])
+
+    def offer(self, reference: Reference, incubators: list[Incubator], locale: str) -> None:
+        reference.offer(self, locale)
+        self.partner_incubators.choices = [(i.id, i.display_name(locale)) for i in incubators]
+
+    @staticmethod
+    def saved(thesis: Thesis) -> dict[str, Any]:
+        """The form's data for a saved thesis."""
+        row = thesis.row
+        return {
+            "sectors": [s.code for s in row.sectors], "sector_groups": [g.value for g in thesis.sector_groups],
+            "stages": [s.code for s in row.stages], "parks": [p.code for p in row.parks],
+            "partner_incubators": [i.id for i in row.partner_incubators],
+            "ticket_min": to_wan(row.ticket_min), "ticket_max": to_wan(row.ticket_max),
+            "fund_size": to_wan(row.fund_size), "summary": row.summary,
+            **{flag: getattr(row, flag) for flag in FLAGS},
+        }
+
+    def input(self) -> ThesisInput:
+        return ThesisInput(
+            ticket_min=to_yuan(self.ticket_min.data), ticket_max=to_yuan(self.ticket_max.data),
+            fund_size=to_yuan(self.fund_size.data), summary=self.summary.data or "",
+            sectors=self.sectors.data, sector_groups=[SectorGroup(g) for g in self.sector_groups.data],
+            stages=self.stages.data, parks=self.parks.data, partner_incubators=self.partner_incubators.data,
+            **{flag: getattr(self, flag).data for flag in FLAGS},
+        )
+
+
+class NeedFilterForm(Form):
+    """The deal-flow filters, read from the query string so that a filtered list can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Keywords"), validators=[Length(max=100)])
+    sectors = SelectMultipleField(_l("Sectors"))
+    sector_groups = SelectMultipleField(_l("Whole sector groups"), choices=SectorGroup.choices())
+    stages = SelectMultipleField(_l("Stages"))
+    instruments = SelectMultipleField(_l("Instrument"), choices=Instrument.choices())
+    amount_min = wan_field(_l("From (10,000 CNY)"))
+    amount_max = wan_field(_l("To (10,000 CNY)"))
+    parks = SelectMultipleField(_l("Parks"))
+    tiers = SelectMultipleField(_l("Enterprise tiers"), choices=EnterpriseTier.choices())
+    sort = SelectField(_l("Sort"), choices=NeedSort.choices(), default=NeedSort.NEWEST.value)
+
+    def validate_amount_max(self, field: DecimalField) -> None:
+        low = self.amount_min.data
+        if field.data is not None and low is not None and low.is_finite() and field.data < low:
+            raise StopValidation(_l("The largest amount must not be below the smallest."))
+
+    def filters(self) -> NeedFilters:
+        return NeedFilters(
+            sectors=tuple(self.sectors.data), sector_groups=tuple(map(SectorGroup, self.sector_groups.data)),
+            stages=tuple(self.stages.data), instruments=tuple(map(Instrument, self.instruments.data)),
+            amount_min=to_yuan(self.amount_min.data), amount_max=to_yuan(self.amount_max.data),
+            parks=tuple(self.parks.data), tiers=tuple(map(EnterpriseTier, self.tiers.data)),
+            keyword=self.q.data or "",
+        )
+
+
+def thesis_query(thesis: Thesis) -> dict[str, Any]:
+    """The deal-flow query string of a thesis: its sectors, stages, parks and ticket range, equity rounds."""
+    row = thesis.row
+    return {
+        "sectors": [s.code for s in row.sectors], "sector_groups": [g.value for g in thesis.sector_groups],
+        "stages": [s.code for s in row.stages], "parks": [p.code for p in row.parks],
+        "instruments": [Instrument.EQUITY.value],
+        "amount_min": to_wan(row.ticket_min), "amount_max": to_wan(row.ticket_max),
+    }

@@ -1,0 +1,168 @@
+"""Funding needs in the browser's pages: the form, the lifecycle buttons, the public page."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.models import FundingNeed
+from tests.conftest import PASSWORD
+from tests.helpers import field_errors, log_in, submit
+from tests.test_needs import EN, SENTINEL_TEXTS, SENTINELS, ZH
+
+DEADLINE = (date.today() + timedelta(days=60)).isoformat()
+FORM = {"instrument": "linked_loan", "title": "Linked loan for the MCU line", "amount_min": "3000000",
+        "amount_max": "8000000", "stage": "series_a", "sectors": ["integrated_circuits"],
+        "summary": "Alongside our Series A.", "use_of_funds": "Production line", "deadline": DEADLINE,
+        "revenue_last_year": str(SENTINELS["revenue_last_year"]), "monthly_burn": str(SENTINELS["monthly_burn"]),
+        "runway_months": str(SENTINELS["runway_months"])}
+
+
+@pytest.fixture
+def founder(client, make_user):
+    email = make_user("startup", org="芯澜微电子")
+    log_in(client, email, PASSWORD)
+    return email
+
+
+def create(client, **changes):
+    return submit(client, "/startup/needs/new", {**FORM, **changes}, headers=EN)
+
+
+def need_id_of(response) -> int:
+    return int(re.search(r"/startup/needs/(\d+)$", response.headers["Location"]).group(1))
+
+
+def test_the_needs_list_starts_empty(client, founder):
+    page = client.get("/startup/needs", headers=EN).get_data(as_text=True)
+    assert "You have not posted a funding need yet." in page and "New funding need" in page
+
+
+def test_a_startup_saves_a_draft_and_walks_it_through_its_life(client, founder):
+    response = create(client)
+    assert response.status_code == 302
+    need_page = f"/startup/needs/{need_id_of(response)}"
+    page = client.get(need_page, headers=EN).get_data(as_text=True)
+    assert "Your funding need is saved as a draft." in page and "Draft" in page
+    assert "Linked loan for the MCU line" in page and "CNY 3M – CNY 8M" in page and "Integrated circuits" in page
+    assert "CNY 987.65M" in page and "47 months" in page  # the owner sees the confidential figures
+    for button, status, shown in (("Publish", "open", "Open"), ("Close", "closed", "Closed"),
+                                  ("Reopen", "open", "Open"), ("Mark as funded", "funded", "Funded")):
+        assert f">{button}</button>" in page, button
+        page = submit(client, need_page, {"status": status}, action=f"{need_page}/status", headers=EN,
+                      follow_redirects=True).get_data(as_text=True)
+        assert f"The funding need is now {shown}." in page
+    assert 'name="status"' not in page  # a funded need is a closed record
+
+
+def test_a_need_is_published_straight_from_the_form(client, founder, run_in):
+    response = create(client, publish="Save and publish")
+    need_id = need_id_of(response)
+    assert run_in(lambda s: s.get(FundingNeed, need_id).status.value) == "open"
+    page = client.get(f"/startup/needs/{need_id}", headers=EN).get_data(as_text=True)
+    assert "Your funding need is published." in page
+
+
+def test_a_bad_form_shows_each_field_error_and_writes_nothing(client, founder, row_counts):
+    before = row_counts()
+    response = create(client, title="", amount_min="9000000", amount_max="1000000", runway_months="-1",
+                      sectors=[], deadline="2001-01-01", instrument="grant")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_errors(html, "title") == "This field is required."
+    assert field_errors(html, "runway_months") == "Between 0 and 600 months."
+    assert field_errors(html, "sectors") == "Choose 1 to 3 sectors."
+    assert "Not a valid choice" in field_errors(html, "instrument")
+    rules = create(client, amount_min="9000000", amount_max="1000000", deadline="2001-01-01")
+    assert rules.status_code == 422
+    html = rules.get_data(as_text=True)
+    assert field_errors(html, "amount_max") == "The largest amount must not be below the smallest."
+    assert field_errors(html, "deadline") == "The deadline has passed: choose a later date."
+    assert row_counts() == before
+
+
+def test_form_errors_are_in_the_users_language(client, founder):
+    html = submit(client, "/startup/needs/new", {**FORM, "title": ""}, headers=ZH).get_data(as_text=True)
+    assert field_errors(html, "title") == "此项为必填项。"
+
+
+def test_the_owner_edits_a_need(client, founder, run_in):
+    need_id = need_id_of(create(client))
+    edit = f"/startup/needs/{need_id}/edit"
+    form = client.get(edit, headers=EN).get_data(as_text=True)
+    assert 'value="Linked loan for the MCU line"' in form
+    assert re.search(r'<input checked[^>]*value="integrated_circuits"', form)
+    response = submit(client, edit, {**FORM, "title": "Bigger linked loan", "amount_max": "12000000",
+                                     "sectors": ["integrated_circuits", "automotive"]}, headers=EN)
+    assert response.status_code == 302
+    need = run_in(lambda s: (lambda n: (n.title, n.amount_max, sorted(x.code for x in n.sectors),
+                                        n.search_text))(s.get(FundingNeed, need_id)))
+    assert need[:3] == ("Bigger linked loan", 12_000_000, ["automotive", "integrated_circuits"])
+    assert "bigger linked loan" in need[3] and "汽车" in need[3]
+
+
+def test_a_wrong_transition_is_explained_on_the_page(client, founder, run_in):
+    need_page = f"/startup/needs/{need_id_of(create(client))}"
+    response = submit(client, need_page, {"status": "funded"}, action=f"{need_page}/status", headers=EN)
+    assert response.status_code == 422
+    assert "A need cannot go from Draft to Funded." in response.get_data(as_text=True)
+    assert run_in(lambda s: s.scalar(sa.select(FundingNeed.status)).value) == "draft"
+
+
+def test_a_draft_is_deleted_from_its_page(client, founder, row_counts):
+    need_page = f"/startup/needs/{need_id_of(create(client))}"
+    assert "Delete draft" in client.get(need_page, headers=EN).get_data(as_text=True)
+    response = submit(client, need_page, {}, action=f"{need_page}/delete", headers=EN, follow_redirects=True)
+    assert "The draft was deleted." in response.get_data(as_text=True)
+    assert row_counts()["funding_needs"] == 0
+
+
+def test_an_open_need_is_not_deleted(client, founder, row_counts):
+    need_page = f"/startup/needs/{need_id_of(create(client, publish='Save and publish'))}"
+    before = row_counts()
+    response = submit(client, need_page, {}, action=f"{need_page}/delete", headers=EN)
+    assert response.status_code == 409 and row_counts() == before
+
+
+def test_home_and_the_needs_list_link_to_each_need(client, founder):
+    need_id = need_id_of(create(client))
+    for page in ("/startup/", "/startup/needs"):
+        html = client.get(page, headers=EN).get_data(as_text=True)
+        assert f'href="/startup/needs/{need_id}"' in html and "Linked loan for the MCU line" in html
+
+
+def test_others_see_the_public_page_without_the_confidential_part(client, founder, make_user):
+    need_id = need_id_of(create(client, publish="Save and publish"))
+    owner_page = client.get(f"/startup/needs/{need_id}", headers=EN).get_data(as_text=True)
+    assert "987.65" in owner_page and "Confidential" in owner_page  # the sentinel is there to be found
+    for role in ("startup", "investor", "bank", "incubator", "operator", "admin"):
+        client.post("/logout", data={})
+        with client.session_transaction() as browser:
+            browser.clear()
+        log_in(client, make_user(role), PASSWORD)
+        for headers in (EN, ZH):
+            page = client.get(f"/startup/needs/{need_id}", headers=headers)
+            assert page.status_code == 200, role
+            html = page.get_data(as_text=True)
+            assert "Linked loan for the MCU line" in html and "芯澜微电子" in html
+            assert not any(text in html for text in SENTINEL_TEXTS), role
+            assert "need-confidential" not in html and "deck" not in html.lower() and "/edit" not in html
+
+
+def test_a_draft_page_is_not_found_for_others(client, founder, make_user):
+    need_id = need_id_of(create(client))
+    with client.session_transaction() as browser:
+        browser.clear()
+    log_in(client, make_user("investor"), PASSWORD)
+    assert client.get(f"/startup/needs/{need_id}").status_code == 404
+    assert client.get("/startup/needs/999999").status_code == 404
+
+
+def test_the_need_page_asks_visitors_to_log_in(client, founder):
+    need_id = need_id_of(create(client, publish="Save and publish"))
+    with client.session_transaction() as browser:
+        browser.clear()
+    response = client.get(f"/startup/needs/{need_id}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
