@@ -13,6 +13,7 @@ from marketplace.models.enums import InvestorKind, Role
 users = AppGroup("users", help="Accounts of every role, for operators and scripts.")
 demo = AppGroup("demo", help="The demo marketplace.")
 importing = AppGroup("import", help="Data from elsewhere: the deal history the recommender learns from.")
+recs = AppGroup("recs", help="The recommender: training and its offline evaluation.")
 
 
 def _fail(error: DomainError) -> None:
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(importing)
+    app.cli.add_command(recs)
 
 
 @importing.command("crunchbase")
@@ -99,3 +101,29 @@ def import_crunchbase(directory: str) -> None:
     except DomainError as error:
         _fail(error)
     click.echo(report.describe())
+
+
+@recs.command("evaluate-crunchbase")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--train-until", required=True, help="YYYY-MM-DD: train on rounds dated before it.")
+@click.option("--test-until", help="YYYY-MM-DD: test on rounds dated before it (default: a year on).")
+@click.option("--min-train-rounds", default=5, show_default=True, help="Rounds before the split a candidate needs.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="Write the learned ranker's top 50 per query as JSON lines.")
+def evaluate_crunchbase(directory: str, train_until: str, test_until: str | None, min_train_rounds: int,
+                        out: str | None) -> None:
+    """The offline benchmark of shared/data/crunchbase-2013/README.md, with the baselines measured alongside."""
+    import time
+
+    from recommender import evaluate
+
+    started = time.perf_counter()
+    results = evaluate.evaluate(directory, train_until, test_until, min_train_rounds, out,
+                                progress=lambda message: click.echo(
+                                    f"[{time.perf_counter() - started:6.1f}s] {message}", err=True))
+    split = results["split"]
+    click.echo(f"train before {split['train_until']}, test until {split['test_until']}: "
+               f"{split['candidates']} candidate investors, {split['test_rounds']} test rounds "
+               f"({split['seen_company_rounds']} of seen companies, {split['new_company_rounds']} new), "
+               f"{split['investor_queries']} investors; {results['seconds']:.1f} s")
+    click.echo(evaluate.format_table(results))

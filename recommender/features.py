@@ -1,0 +1,690 @@
+"""Pair features for (round, investor), from content and history, vectorized.
+
+``PairFeaturizer.fit(history)`` learns, from what is known at ``history.as_of``:
+
+* investor profiles: how much of each investor's activity (time-decayed, and plain counts) falls
+  on each sector, sector group, stage, region, amount band, and on pairs of them (sector x stage,
+  sector x region, stage x region, stage x amount band), merged with what the investor declares
+  (thesis sectors and groups, stage band, ticket range, regions) as pseudo-counts, so that a
+  newcomer with no history is described by its thesis alone; and the same profiles summed over
+  the investors of a kind (angels, funds, corporates), a prior for investors with little history;
+* investor activity: rounds, recency-weighted activity, days since the last round, the share of
+  its rounds that followed on in a company it had backed before, its ticket range (log amount);
+* the companies' past: their earlier rounds and earlier investors, and the co-investment graph,
+  so that a pair knows "this investor backed this company before (in its last round?)" and "this
+  investor often invests with the company's earlier investors" (2 hops), and what the investor's
+  usual partners invest in;
+* text (when the records carry any): hashed TF-IDF of round texts and theses.
+
+``transform(rounds, round_index, investor_index)`` returns one row of ``FEATURE_NAMES`` per pair.
+Only the history given to ``fit`` is used; a round's own investors are never an input.
+
+Profiles are kept sparse: for each field, sorted keys ``investor * width + value`` and their
+weights, so memory grows with the interactions, not with investors x values.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils.extmath import randomized_svd
+
+from .records import Dataset, InvestorTable, RoundTable
+
+ROUND_FEATURES = ("log_amount", "stage_rank", "company_rounds", "company_investors", "company_days_since_last",
+                  "sector_popularity", "region_popularity")
+INVESTOR_FEATURES = ("log_rounds", "activity", "recent_activity", "rounds_last_year", "days_since_last",
+                     "days_since_first", "follow_rate", "mean_log_amount")
+PAIR_FEATURES = (
+    "earlier_rounds", "earlier_days", "earlier_share", "in_last_round", "stage_step",
+    "coinvest_weight", "coinvest_partners", "partner_sector_share", "partner_cell_share", "partner_region_share",
+    "embedding_company", "embedding_cell", "embedding_sector_region",
+    "sector_share", "sector_count", "sector_lift", "group_share", "stage_share", "stage_count", "stage_distance",
+    "sector_stage_share", "sector_stage_count", "region_share", "region_count", "region_match",
+    "sector_region_share", "sector_region_count", "stage_region_share", "stage_band_share",
+    "kind_stage_share", "kind_cell_share", "kind_band_share",
+    "sector_market", "stage_market", "cell_market", "region_market", "sector_region_market", "stage_region_market",
+    "band_market",
+    "amount_z", "amount_outside", "amount_band_share", "profile_cosine", "profile_cosine_all",
+    "text_similarity", "thesis_fit", "incubator_link", "dismissed",
+)
+FEATURE_NAMES = ROUND_FEATURES + INVESTOR_FEATURES + PAIR_FEATURES
+
+# Single fields, pairs of fields profiled together, and the fields of the profile cosine.
+BASE_FIELDS = ("sector", "group", "stage", "region", "area", "band")
+CROSSES = {"cell": ("sector", "stage"), "sector_region": ("sector", "area"), "stage_region": ("stage", "area"),
+           "stage_band": ("stage", "band")}
+PROFILES = ("sector", "group", "stage", "region", "band", "cell", "sector_region", "stage_region", "stage_band")
+COSINE_FIELDS = ("sector", "stage", "region", "band")
+PARTNER_FIELDS = ("sector", "cell", "region")
+KIND_FIELDS = ("stage", "cell", "band")
+
+TEXT_FEATURES = 2**18
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[^\W\d_]{2,}|\d+", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words, and character pairs of Chinese runs (no word breaks there)."""
+    text = text.lower()
+    out = list(_WORD.findall(_CJK.sub(" ", text)))
+    for run in _CJK.findall(text):
+        out.extend(run[i:i + 2] for i in range(max(len(run) - 1, 1)))
+    return out
+
+
+def _hasher() -> HashingVectorizer:
+    return HashingVectorizer(n_features=TEXT_FEATURES, analyzer=tokens, alternate_sign=False, norm=None)
+
+
+def lookup(vocab: np.ndarray, values) -> np.ndarray:
+    """Positions of ``values`` in the sorted ``vocab``; ``len(vocab)`` (the unknown value) if absent."""
+    values = np.asarray(values, dtype=str)
+    if len(vocab) == 0:
+        return np.zeros(len(values), dtype=np.int64)
+    pos = np.minimum(np.searchsorted(vocab, values), len(vocab) - 1)
+    return np.where(vocab[pos] == values, pos, len(vocab)).astype(np.int64)
+
+
+def _vocab(values, limit: int) -> np.ndarray:
+    """The distinct non-blank values (the ``limit`` most frequent), sorted."""
+    values = np.asarray(values, dtype=str)
+    uniq, counts = np.unique(values[values != ""], return_counts=True)
+    if len(uniq) > limit:
+        uniq = np.sort(uniq[np.argsort(-counts, kind="stable")[:limit]])
+    return uniq
+
+
+def _flat(column) -> np.ndarray:
+    parts = [np.array(v, dtype=str) for v in column if v]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=str)
+
+
+def _pair_lookup(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Positions of ``query`` in the sorted int64 ``keys``, -1 where absent."""
+    if len(keys) == 0:
+        return np.full(len(query), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[pos] == query, pos, -1)
+
+
+def _pair_values(keys: np.ndarray, values: np.ndarray, query: np.ndarray, default=0.0) -> np.ndarray:
+    """``values`` at ``query``'s positions in the sorted ``keys``; ``default`` where absent."""
+    if len(keys) == 0:
+        return np.full(len(query), default, dtype=np.float64)
+    at = _pair_lookup(keys, query)
+    return np.where(at >= 0, values[np.maximum(at, 0)], default)
+
+
+def _sum_by_key(keys: np.ndarray, *weights: np.ndarray):
+    """Distinct sorted keys and the sums of each weight array over them."""
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    return (uniq,) + tuple(np.bincount(inverse, weights=w, minlength=len(uniq)).astype(np.float32) for w in weights)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(s, e)`` for each pair, vectorized."""
+    lengths = np.asarray(ends) - np.asarray(starts)
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.asarray(starts) - np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.arange(total, dtype=np.int64) + np.repeat(shift, lengths)
+
+
+def _group_quantile(group: np.ndarray, x: np.ndarray, n_groups: int, q: float) -> np.ndarray:
+    out = np.full(n_groups, np.nan)
+    if len(x) == 0:
+        return out
+    order = np.lexsort((x, group))
+    xs = x[order]
+    counts = np.bincount(group, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    has = counts > 0
+    out[has] = xs[starts[has] + np.floor(q * (counts[has] - 1)).astype(np.int64)]
+    return out
+
+
+def _last_by_group(group: np.ndarray, x: np.ndarray, n_groups: int) -> np.ndarray:
+    out = np.full(n_groups, np.nan)
+    if len(x):
+        last = np.full(n_groups, -np.inf)
+        np.maximum.at(last, group, x)
+        out[np.isfinite(last)] = last[np.isfinite(last)]
+    return out
+
+
+class PairFeaturizer(BaseEstimator):
+    """Learns profiles from a history ``Dataset``; turns (round, investor) pairs into features.
+
+    Parameters
+    ----------
+    half_life_days : activity this old counts half in the decayed profiles and activity.
+    thesis_weight : how many rounds of history a declared thesis is worth in a profile.
+    amount_bands : how many quantile bands of log amount the profiles count.
+    max_values : the most values a field (region, sector, ...) keeps; rarer ones count as unknown.
+    areas : the most regions crossed with sectors and stages.
+    embedding_size : dimensions of the investors' co-investment embedding.
+    """
+
+    def __init__(self, half_life_days: float = 365.0, thesis_weight: float = 2.0, amount_bands: int = 8,
+                 max_values: int = 1024, areas: int = 48, embedding_size: int = 32):
+        self.half_life_days = half_life_days
+        self.thesis_weight = thesis_weight
+        self.amount_bands = amount_bands
+        self.max_values = max_values
+        self.areas = areas
+        self.embedding_size = embedding_size
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Dataset, y=None) -> PairFeaturizer:
+        rounds, as_of = X.rounds, int(X.as_of)
+        self.as_of_ = as_of
+        self.feature_names_ = np.array(FEATURE_NAMES)
+        ids = np.asarray(X.investors.id, dtype=str)
+        order = np.argsort(ids, kind="stable")
+        self.investors_ = ids[order]
+        table = X.investors.take(order)
+        n = len(self.investors_)
+        N = n + 1  # the last row: an investor nothing is known about
+
+        weights = X.weights()
+        pos = weights > 0
+        inv = lookup(self.investors_, X.investor[pos])
+        rnd, w = X.round[pos], weights[pos]
+        key = inv * (len(rounds) + 1) + rnd  # each (investor, round) once, with its strongest kind
+        srt = np.lexsort((-w, key))
+        first = np.ones(len(key), bool)
+        first[1:] = key[srt][1:] != key[srt][:-1]
+        inv, rnd, w = inv[srt][first], rnd[srt][first], w[srt][first]
+        day = rounds.day[rnd].astype(np.float64)
+        age = np.maximum(as_of - day, 0)
+        wd = w * 0.5 ** (age / float(self.half_life_days))
+
+        self._fit_vocabularies(rounds, table, rnd)
+        values = self._round_values(rounds)
+        widths = {f: s + 1 for f, s in self._field_sizes().items()}
+        funded = np.unique(rnd)
+        funded_decay = 0.5 ** (np.maximum(as_of - rounds.day[funded], 0) / float(self.half_life_days))
+        self._fit_profiles(table, inv, rnd, w, wd, values, widths, n, funded, funded_decay)
+        self._fit_activity(table, rounds, inv, rnd, w, wd, day, age, n)
+        self._fit_companies(rounds, inv, rnd, day, N)
+        self._fit_partners(rounds, inv, rnd, widths, N)
+        self._fit_kinds(table, widths, N)
+
+        rd = 0.5 ** (np.maximum(as_of - rounds.day, 0) / float(self.half_life_days))
+        for f in ("sector", "region"):
+            pop = np.bincount(values[f], weights=rd, minlength=widths[f])
+            setattr(self, f"{f}_popularity_", pop / max(pop.sum(), 1e-12))
+
+        dis = X.kind == "dismissed"
+        dkey = lookup(self.companies_, X.rounds.company[X.round[dis]]) * N + lookup(self.investors_, X.investor[dis])
+        self.dismissed_keys_, self.dismissed_counts_ = np.unique(dkey, return_counts=True)
+
+        self.investor_region_ = lookup(self.regions_, np.append(table.region, ""))
+        for name, column, vocab in (("sectors", table.sectors, self.sectors_), ("groups", table.sector_groups, self.groups_),
+                                    ("regions", table.regions, self.regions_), ("incubators", table.incubators, self.incubators_)):
+            setattr(self, f"thesis_{name}_", _membership(column, vocab, N))
+        self.stage_min_, self.stage_max_ = np.append(table.stage_min, np.nan), np.append(table.stage_max, np.nan)
+        self.ticket_min_, self.ticket_max_ = np.append(table.ticket_min, np.nan), np.append(table.ticket_max, np.nan)
+        self._fit_text(X, table, inv, rnd, wd)
+        return self
+
+    def _fit_vocabularies(self, rounds: RoundTable, table: InvestorTable, rnd: np.ndarray) -> None:
+        self.sectors_ = _vocab(np.concatenate([rounds.sector.astype(str), _flat(table.sectors)]), self.max_values)
+        self.groups_ = _vocab(np.concatenate([rounds.sector_group.astype(str), _flat(table.sector_groups)]),
+                              self.max_values)
+        self.stages_ = _vocab(rounds.stage, self.max_values)
+        self.regions_ = _vocab(np.concatenate([rounds.region[rnd].astype(str), table.region.astype(str),
+                                               _flat(table.regions)]), self.max_values)
+        self.areas_ = _vocab(rounds.region[rnd], self.areas)
+        self.kinds_ = _vocab(table.kind, self.max_values)
+        self.incubators_ = _vocab(np.concatenate([rounds.incubator.astype(str), _flat(table.incubators)]), 10**9)
+        logs = np.log10(rounds.amount[np.isfinite(rounds.amount) & (rounds.amount > 0)])
+        self.band_edges_ = (np.unique(np.quantile(logs, np.linspace(0, 1, self.amount_bands + 1)[1:-1]))
+                            if len(logs) else np.zeros(0))
+        # each stage label's rung on the ladder (the mean over its rounds), for theses' stage bands
+        sidx = lookup(self.stages_, rounds.stage)
+        ok = (sidx < len(self.stages_)) & np.isfinite(rounds.stage_rank)
+        tot = np.bincount(sidx[ok], weights=rounds.stage_rank[ok], minlength=len(self.stages_) + 1)[:-1]
+        cnt = np.bincount(sidx[ok], minlength=len(self.stages_) + 1)[:-1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.stage_ranks_ = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
+
+    def _field_sizes(self) -> dict[str, int]:
+        """How many known values each field has (its unknown value is that number)."""
+        sizes = {"sector": len(self.sectors_), "group": len(self.groups_), "stage": len(self.stages_),
+                 "region": len(self.regions_), "area": len(self.areas_), "band": len(self.band_edges_) + 1}
+        for name, (a, b) in CROSSES.items():
+            sizes[name] = (sizes[a] + 1) * (sizes[b] + 1) - 1
+        return sizes
+
+    def _round_values(self, rounds: RoundTable) -> dict[str, np.ndarray]:
+        """Each round's value (column) in each field; the field's size when unknown."""
+        sizes = self._field_sizes()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(rounds.amount)
+        band = np.where(np.isfinite(logs), np.searchsorted(self.band_edges_, logs), sizes["band"])
+        values = {"sector": lookup(self.sectors_, rounds.sector), "group": lookup(self.groups_, rounds.sector_group),
+                  "stage": lookup(self.stages_, rounds.stage), "region": lookup(self.regions_, rounds.region),
+                  "area": lookup(self.areas_, rounds.region), "band": band.astype(np.int64)}
+        for name, (a, b) in CROSSES.items():
+            va, vb = values[a], values[b]
+            values[name] = np.where((va == sizes[a]) | (vb == sizes[b]), sizes[name], va * (sizes[b] + 1) + vb)
+        return values
+
+    def _fit_profiles(self, table, inv, rnd, w, wd, values, widths, n, funded, funded_decay) -> None:
+        """Per field: sorted keys investor*width+value, decayed weights and counts (thesis merged)."""
+        N = n + 1
+        thesis = self._thesis_entries(table, widths)
+        for f in PROFILES:
+            v = values[f][rnd]
+            known = v < widths[f] - 1
+            ti, tv, tw = thesis.get(f, (np.zeros(0, np.int64),) * 2 + (np.zeros(0),))
+            keys = np.concatenate([inv[known] * widths[f] + v[known], ti * widths[f] + tv])
+            keys, weight, count = _sum_by_key(keys, np.concatenate([wd[known], tw]), np.concatenate([w[known], tw]))
+            setattr(self, f"{f}_keys_", keys)
+            setattr(self, f"{f}_weight_", weight)
+            setattr(self, f"{f}_count_", count)
+            rows = keys // widths[f]
+            setattr(self, f"{f}_total_", np.bincount(rows, weights=weight, minlength=N))
+            # the (decayed) funded rounds of each value: an investor's share of a value's rounds
+            setattr(self, f"{f}_column_", np.bincount(values[f][funded], weights=funded_decay, minlength=widths[f]))
+            if f in COSINE_FIELDS:
+                df = np.bincount(keys[rows < n] % widths[f], minlength=widths[f])
+                idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+                idf[-1] = 0.0
+                setattr(self, f"{f}_idf_", idf)
+        norm = np.zeros(N)
+        norm_all = np.zeros(N)
+        for f in COSINE_FIELDS:
+            keys = getattr(self, f"{f}_keys_")
+            idf = getattr(self, f"{f}_idf_")[keys % widths[f]]
+            norm += np.bincount(keys // widths[f], weights=(getattr(self, f"{f}_weight_") * idf) ** 2, minlength=N)
+            norm_all += np.bincount(keys // widths[f], weights=(getattr(self, f"{f}_count_") * idf) ** 2, minlength=N)
+        self.profile_norm_ = np.sqrt(norm)
+        self.profile_norm_all_ = np.sqrt(norm_all)
+
+    def _thesis_entries(self, table: InvestorTable, widths) -> dict:
+        """Declared sectors, groups, regions, stage band and ticket range as (rows, values, weights)."""
+        weight = float(self.thesis_weight)
+        out = {}
+        if weight <= 0:
+            return out
+
+        def add(field, rows, vals, wts):
+            r, v, x = out.get(field, (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)))
+            out[field] = (np.concatenate([r, rows]), np.concatenate([v, vals]), np.concatenate([x, wts]))
+
+        for f, column, vocab in (("sector", table.sectors, self.sectors_), ("group", table.sector_groups, self.groups_),
+                                 ("region", table.regions, self.regions_)):
+            for i, declared in enumerate(column):
+                if declared:
+                    idx = lookup(vocab, declared)
+                    idx = np.unique(idx[idx < len(vocab)])
+                    if len(idx):
+                        add(f, np.full(len(idx), i), idx, np.full(len(idx), weight / len(idx)))
+        for i in np.flatnonzero(np.isfinite(table.stage_min) | np.isfinite(table.stage_max)):
+            lo = table.stage_min[i] if np.isfinite(table.stage_min[i]) else -np.inf
+            hi = table.stage_max[i] if np.isfinite(table.stage_max[i]) else np.inf
+            hit = np.flatnonzero((self.stage_ranks_ >= lo) & (self.stage_ranks_ <= hi))
+            if len(hit):
+                add("stage", np.full(len(hit), i), hit, np.full(len(hit), weight / len(hit)))
+        edges = self.band_edges_
+        for i in np.flatnonzero(np.isfinite(table.ticket_min) | np.isfinite(table.ticket_max)):
+            lo = np.log10(table.ticket_min[i]) if table.ticket_min[i] > 0 else -np.inf
+            hi = np.log10(table.ticket_max[i]) if table.ticket_max[i] > 0 else np.inf
+            bands = np.arange(_band(edges, lo), _band(edges, hi) + 1)
+            add("band", np.full(len(bands), i), bands, np.full(len(bands), weight / len(bands)))
+        return out
+
+    def _fit_activity(self, table, rounds, inv, rnd, w, wd, day, age, n) -> None:
+        N = n + 1
+        self.rounds_ = np.bincount(inv, weights=w, minlength=N)
+        self.activity_ = np.bincount(inv, weights=wd, minlength=N)
+        self.recent_activity_ = np.bincount(inv, weights=w * 0.5 ** (age / 182.5), minlength=N)
+        self.last_year_ = np.bincount(inv, weights=w * (age < 365), minlength=N)
+        self.last_day_ = _last_by_group(inv, day, N)
+        self.first_day_ = -_last_by_group(inv, -day, N)
+        amt = rounds.amount[rnd]
+        ok = np.isfinite(amt) & (amt > 0)
+        la, ia, wa = np.log10(amt[ok]), inv[ok], wd[ok]
+        sw = np.bincount(ia, weights=wa, minlength=N)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.bincount(ia, weights=wa * la, minlength=N) / sw
+            var = np.bincount(ia, weights=wa * la * la, minlength=N) / sw - mean**2
+        self.amount_mean_ = mean
+        self.amount_std_ = np.sqrt(np.maximum(np.nan_to_num(var), 0.0)) + 0.25
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tmin = np.log10(np.where(table.ticket_min > 0, table.ticket_min, np.nan))
+            tmax = np.log10(np.where(table.ticket_max > 0, table.ticket_max, np.nan))
+        self.amount_low_ = _group_quantile(ia, la, N, 0.1)
+        self.amount_high_ = _group_quantile(ia, la, N, 0.9)
+        self.amount_low_[:n] = np.fmin(self.amount_low_[:n], tmin)
+        self.amount_high_[:n] = np.fmax(self.amount_high_[:n], tmax)
+        self.amount_mean_[:n] = np.where(np.isfinite(self.amount_mean_[:n]), self.amount_mean_[:n], (tmin + tmax) / 2)
+        sr = rounds.stage_rank[rnd]
+        ok = np.isfinite(sr)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.stage_mean_ = np.bincount(inv[ok], weights=wd[ok] * sr[ok], minlength=N) / \
+                np.bincount(inv[ok], weights=wd[ok], minlength=N)
+        mid = (table.stage_min + table.stage_max) / 2
+        self.stage_mean_[:n] = np.where(np.isfinite(self.stage_mean_[:n]), self.stage_mean_[:n], mid)
+
+    def _fit_companies(self, rounds, inv, rnd, day, N) -> None:
+        self.companies_ = np.unique(np.asarray(rounds.company, dtype=str))
+        comp_all = lookup(self.companies_, rounds.company)
+        nc = len(self.companies_) + 1
+        self.company_rounds_ = np.bincount(comp_all, minlength=nc).astype(np.float64)
+        self.company_last_day_ = _last_by_group(comp_all, rounds.day.astype(np.float64), nc)
+        comp = comp_all[rnd]
+        funded = np.unique(comp * (len(rounds) + 1) + rnd) // (len(rounds) + 1)
+        self.company_funded_rounds_ = np.bincount(funded, minlength=nc).astype(np.float64)
+        self.company_last_funded_day_ = _last_by_group(comp, day, nc)
+        ckey = comp * N + inv
+        o = np.lexsort((day, ckey))
+        self.earlier_keys_, starts, self.earlier_rounds_ = np.unique(ckey[o], return_index=True, return_counts=True)
+        ends = starts + self.earlier_rounds_ - 1  # each pair's latest round
+        self.earlier_last_day_ = day[o][ends] if len(o) else np.zeros(0)
+        self.earlier_last_stage_ = rounds.stage_rank[rnd][o][ends] if len(o) else np.zeros(0)
+        self.company_investors_ = np.bincount(self.earlier_keys_ // N, minlength=nc).astype(np.float64)
+        # follow-on habit: the share of an investor's rounds in a company it had backed before
+        follow = np.zeros(len(inv))
+        if len(inv):
+            o = np.lexsort((day, comp, inv))
+            same = np.zeros(len(o), bool)
+            same[1:] = (inv[o][1:] == inv[o][:-1]) & (comp[o][1:] == comp[o][:-1])
+            follow[o] = same
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.follow_rate_ = np.bincount(inv, weights=follow, minlength=N) / np.bincount(inv, minlength=N)
+
+    def _fit_partners(self, rounds, inv, rnd, widths, N) -> None:
+        """coinvest_[j, i]: the share of j's rounds that i joined; partner_*: the partners' profiles."""
+        B = sp.csr_matrix((np.ones(len(inv)), (inv, rnd)), shape=(N, max(len(rounds), 1)))
+        co = (B @ B.T).tocsr()
+        co.setdiag(0)
+        co.eliminate_zeros()
+        per_investor = np.maximum(np.asarray(B.sum(axis=1)).ravel(), 1.0)
+        self.coinvest_ = sp.csr_matrix(sp.diags(1.0 / per_investor) @ co, dtype=np.float32)
+        self.coinvest_.sort_indices()
+        together = np.maximum(np.asarray(co.sum(axis=1)).ravel(), 1e-12)
+        mix = sp.csr_matrix(sp.diags(1.0 / together) @ co)
+        # investor embeddings: the top singular vectors of the normalized co-investment graph
+        k = int(min(self.embedding_size, max(N - 2, 1)))
+        self.embedding_ = np.zeros((N, self.embedding_size), dtype=np.float32)
+        if co.nnz and k >= 1:
+            scale = sp.diags(1.0 / np.sqrt(together))
+            U, S, _ = randomized_svd(sp.csr_matrix(scale @ co @ scale), k, n_iter=4, random_state=0)
+            emb = U * np.sqrt(S)
+            norms = np.linalg.norm(emb, axis=1, keepdims=True)
+            self.embedding_[:, :k] = np.where(norms > 0, emb / np.maximum(norms, 1e-12), 0.0)
+        for f in ("cell", "sector_region"):
+            keys, weight = getattr(self, f"{f}_keys_"), getattr(self, f"{f}_weight_")
+            M = sp.csr_matrix((weight, (keys % widths[f], keys // widths[f])), shape=(widths[f], N))
+            vec = np.asarray(M @ self.embedding_)
+            norms = np.linalg.norm(vec, axis=1, keepdims=True)
+            setattr(self, f"embedding_{f}_", (vec / np.maximum(norms, 1e-12)).astype(np.float32))
+        for f in PARTNER_FIELDS:
+            keys, weight = getattr(self, f"{f}_keys_"), getattr(self, f"{f}_weight_")
+            rows = keys // widths[f]
+            share = sp.csr_matrix((weight / np.maximum(getattr(self, f"{f}_total_")[rows], 1e-9),
+                                   (rows, keys % widths[f])), shape=(N, widths[f]))
+            prod = (mix @ share).tocsr()
+            prod.sort_indices()
+            coo = prod.tocoo()
+            setattr(self, f"partner_{f}_keys_", coo.row.astype(np.int64) * widths[f] + coo.col)
+            setattr(self, f"partner_{f}_weight_", coo.data.astype(np.float32))
+
+    def _fit_kinds(self, table: InvestorTable, widths, N) -> None:
+        """Each kind of investor's summed profile shares, a prior for investors with little history."""
+        self.investor_kind_ = lookup(self.kinds_, np.append(table.kind, ""))
+        nk = len(self.kinds_) + 1
+        for f in KIND_FIELDS:
+            keys, weight = getattr(self, f"{f}_keys_"), getattr(self, f"{f}_weight_")
+            kind = self.investor_kind_[keys // widths[f]]
+            prof = np.bincount(kind * widths[f] + keys % widths[f], weights=weight, minlength=nk * widths[f])
+            prof = prof.reshape(nk, widths[f])
+            prof[-1] = 0.0  # no kind: no prior
+            setattr(self, f"kind_{f}_", prof / np.maximum(prof.sum(axis=1, keepdims=True), 1e-9))
+
+    def _fit_text(self, X: Dataset, table: InvestorTable, inv, rnd, wd) -> None:
+        self.text_idf_ = None
+        self.investor_text_ = None
+        if not (np.any(X.rounds.text != "") or np.any(table.text != "")):
+            return
+        hasher = _hasher()
+        docs = hasher.transform(list(X.rounds.text)).tocsr()
+        thesis = hasher.transform(list(table.text)).tocsr()
+        df = np.bincount(sp.vstack([docs, thesis]).tocsr().indices, minlength=TEXT_FEATURES)
+        n_docs = docs.shape[0] + thesis.shape[0]
+        self.text_idf_ = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+        N = len(self.investors_) + 1
+        link = sp.csr_matrix((wd, (inv, rnd)), shape=(N, docs.shape[0]))
+        prof = link @ _tfidf(docs, self.text_idf_) + sp.vstack([_tfidf(thesis, self.text_idf_) * 2.0,
+                                                                sp.csr_matrix((1, TEXT_FEATURES))])
+        self.investor_text_ = _l2(sp.csr_matrix(prof, dtype=np.float32))
+
+    # ------------------------------------------------------------ transform
+    def investor_index(self, ids) -> np.ndarray:
+        """Rows of ``ids`` in the fitted profiles; an unknown investor gets the empty last row."""
+        return lookup(self.investors_, np.asarray(ids, dtype=str))
+
+    def _profile(self, f: str, i: np.ndarray, v: np.ndarray, what: str = "weight") -> np.ndarray:
+        width = self._field_sizes()[f] + 1
+        return _pair_values(getattr(self, f"{f}_keys_"), getattr(self, f"{f}_{what}_"), i * width + v)
+
+    def transform(self, rounds: RoundTable, round_index, investor_index) -> np.ndarray:
+        """Feature rows (float32, NaN = unknown) for pairs (``rounds[round_index[k]]``, ``investor_index[k]``)."""
+        r = np.asarray(round_index, dtype=np.int64)
+        i = np.asarray(investor_index, dtype=np.int64)
+        N = len(self.investors_) + 1
+        out = np.full((len(r), len(FEATURE_NAMES)), np.nan, dtype=np.float32)
+        if len(r) == 0:
+            return out
+        col = {name: k for k, name in enumerate(FEATURE_NAMES)}
+
+        def put(name, value):
+            out[:, col[name]] = value
+
+        ur, r_local = np.unique(r, return_inverse=True)  # the distinct rounds of the pairs
+        sub = rounds.take(ur)
+        values = self._round_values(sub)
+        v = {f: values[f][r_local] for f in values}
+        sizes = self._field_sizes()
+        comp_u = lookup(self.companies_, sub.company)
+        comp = comp_u[r_local]
+        rday = sub.day[r_local].astype(np.float64)
+        stage_rank = sub.stage_rank[r_local]
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_amount = np.log10(sub.amount)[r_local]
+            put("log_amount", log_amount)
+            put("stage_rank", stage_rank)
+            put("company_rounds", self.company_rounds_[comp])
+            put("company_investors", self.company_investors_[comp])
+            put("company_days_since_last", rday - self.company_last_day_[comp])
+            put("sector_popularity", self.sector_popularity_[v["sector"]])
+            put("region_popularity", self.region_popularity_[v["region"]])
+
+            put("log_rounds", np.log1p(self.rounds_[i]))
+            put("activity", self.activity_[i])
+            put("recent_activity", self.recent_activity_[i])
+            put("rounds_last_year", self.last_year_[i])
+            put("days_since_last", self.as_of_ - self.last_day_[i])
+            put("days_since_first", self.as_of_ - self.first_day_[i])
+            put("follow_rate", self.follow_rate_[i])
+            put("mean_log_amount", self.amount_mean_[i])
+
+            # the company's earlier investors, and theirs partners
+            pair = comp * N + i
+            earlier = _pair_values(self.earlier_keys_, self.earlier_rounds_, pair)
+            last = _pair_values(self.earlier_keys_, self.earlier_last_day_, pair, np.nan)
+            put("earlier_rounds", earlier)
+            put("earlier_days", rday - last)
+            put("earlier_share", earlier / np.maximum(self.company_funded_rounds_[comp], 1.0))
+            put("in_last_round", last == self.company_last_funded_day_[comp])
+            put("stage_step", stage_rank - _pair_values(self.earlier_keys_, self.earlier_last_stage_, pair, np.nan))
+            weight, partners = self._two_hop(comp_u, r_local, i)
+            put("coinvest_weight", weight)
+            put("coinvest_partners", partners)
+            put("embedding_company", self._company_embedding_similarity(comp_u, r_local, i))
+            for f in ("cell", "sector_region"):
+                put(f"embedding_{f}", np.einsum("ij,ij->i", getattr(self, f"embedding_{f}_")[v[f]], self.embedding_[i]))
+            for f in PARTNER_FIELDS:
+                put(f"partner_{f}_share" if f != "cell" else "partner_cell_share", _pair_values(
+                    getattr(self, f"partner_{f}_keys_"), getattr(self, f"partner_{f}_weight_"), i * (sizes[f] + 1) + v[f]))
+            put("dismissed", _pair_values(self.dismissed_keys_, self.dismissed_counts_, pair))
+
+            # profiles
+            weights = {f: self._profile(f, i, v[f]) for f in PROFILES}
+            share = {f: weights[f] / np.maximum(getattr(self, f"{f}_total_")[i], 1e-9) for f in PROFILES}
+            put("sector_share", share["sector"])
+            put("sector_count", self._profile("sector", i, v["sector"], "count"))
+            put("sector_lift", share["sector"] / np.maximum(self.sector_popularity_[v["sector"]], 1e-4))
+            put("group_share", share["group"])
+            put("stage_share", share["stage"])
+            put("stage_count", self._profile("stage", i, v["stage"], "count"))
+            put("stage_distance", np.abs(stage_rank - self.stage_mean_[i]))
+            put("sector_stage_share", share["cell"])
+            put("sector_stage_count", self._profile("cell", i, v["cell"], "count"))
+            put("region_share", share["region"])
+            put("region_count", self._profile("region", i, v["region"], "count"))
+            own = self.investor_region_[i]
+            put("region_match", np.where(own == len(self.regions_), np.nan, own == v["region"]))
+            put("sector_region_share", share["sector_region"])
+            put("sector_region_count", self._profile("sector_region", i, v["sector_region"], "count"))
+            put("stage_region_share", share["stage_region"])
+            put("stage_band_share", share["stage_band"])
+            for f in ("sector", "stage", "cell", "region", "sector_region", "stage_region", "band"):
+                put(f"{f}_market", weights[f] / np.maximum(getattr(self, f"{f}_column_")[v[f]], 1e-9))
+            kind = self.investor_kind_[i]
+            for f in KIND_FIELDS:
+                put(f"kind_{f}_share", getattr(self, f"kind_{f}_")[kind, v[f]])
+            put("amount_z", (log_amount - self.amount_mean_[i]) / self.amount_std_[i])
+            put("amount_outside", np.maximum(np.maximum(self.amount_low_[i] - log_amount,
+                                                        log_amount - self.amount_high_[i]), 0.0))
+            put("amount_band_share", share["band"])
+            dot = np.zeros(len(r))
+            dot_all = np.zeros(len(r))
+            rnorm = np.zeros(len(r))
+            for f in COSINE_FIELDS:
+                idf = getattr(self, f"{f}_idf_")[v[f]]
+                dot += idf * idf * weights[f]
+                dot_all += idf * idf * self._profile(f, i, v[f], "count")
+                rnorm += idf * idf
+            put("profile_cosine", dot / np.maximum(np.sqrt(rnorm) * self.profile_norm_[i], 1e-12))
+            put("profile_cosine_all", dot_all / np.maximum(np.sqrt(rnorm) * self.profile_norm_all_[i], 1e-12))
+            put("text_similarity", self._text_similarity(sub, r_local, i))
+            put("thesis_fit", self._thesis_fit(sub, r_local, i, v))
+            if self.thesis_incubators_.nnz:
+                b = lookup(self.incubators_, sub.incubator)[r_local]
+                put("incubator_link", np.where(sub.incubator[r_local] == "", np.nan, _member(self.thesis_incubators_, i, b)))
+        return out
+
+    def _company_embedding_similarity(self, comp_u, r_local, i) -> np.ndarray:
+        """Cosine of the investor's embedding with the mean of the company's earlier investors'."""
+        N = len(self.investors_) + 1
+        known = np.flatnonzero(comp_u < len(self.companies_))
+        out = np.zeros(len(i))
+        if len(known) == 0 or len(self.earlier_keys_) == 0:
+            return out
+        starts = np.searchsorted(self.earlier_keys_, comp_u[known] * N)
+        ends = np.searchsorted(self.earlier_keys_, (comp_u[known] + 1) * N)
+        rows = np.repeat(known, ends - starts)
+        idx = _ranges(starts, ends)
+        E = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, self.earlier_keys_[idx] % N)), shape=(len(comp_u), N))
+        vec = np.asarray(E @ self.embedding_)
+        vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12)
+        return np.einsum("ij,ij->i", vec[r_local], self.embedding_[i])
+
+    def _two_hop(self, comp_u: np.ndarray, r_local: np.ndarray, i: np.ndarray):
+        """For each pair: the sum over the company's earlier investors j of the share of j's rounds
+        that i joined, and how many of them ever invested with i."""
+        N = len(self.investors_) + 1
+        zeros = np.zeros(len(i))
+        known = np.flatnonzero(comp_u < len(self.companies_))
+        if len(known) == 0 or len(self.earlier_keys_) == 0:
+            return zeros, zeros.copy()
+        starts = np.searchsorted(self.earlier_keys_, comp_u[known] * N)
+        ends = np.searchsorted(self.earlier_keys_, (comp_u[known] + 1) * N)
+        rows = np.repeat(known, ends - starts)
+        idx = _ranges(starts, ends)
+        E = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, self.earlier_keys_[idx] % N)),
+                          shape=(len(comp_u), N))
+        # only the columns of the investors asked about
+        ui, i_local = np.unique(i, return_inverse=True)
+        M = self.coinvest_[:, ui].tocsr()
+        query = r_local.astype(np.int64) * len(ui) + i_local
+        out = []
+        for part in (M, M.sign()):
+            prod = (E @ part).tocsr()
+            prod.sort_indices()
+            coo = prod.tocoo()
+            out.append(_pair_values(coo.row.astype(np.int64) * len(ui) + coo.col, coo.data, query))
+        return out[0], out[1]
+
+    def _text_similarity(self, sub: RoundTable, r_local, i) -> np.ndarray:
+        if self.text_idf_ is None or not np.any(sub.text != ""):
+            return np.full(len(i), np.nan)
+        docs = _l2(_tfidf(_hasher().transform(list(sub.text)).tocsr(), self.text_idf_))
+        sim = np.asarray(docs[r_local].multiply(self.investor_text_[i]).sum(axis=1)).ravel()
+        return np.where((sub.text == "")[r_local], np.nan, sim)
+
+    def _thesis_fit(self, sub: RoundTable, r_local, i, v) -> np.ndarray:
+        """The share of an investor's declared criteria the round meets; NaN when it declares none."""
+        declared = np.zeros(len(i))
+        met = np.zeros(len(i))
+        for matrix, f in ((self.thesis_sectors_, "sector"), (self.thesis_groups_, "group"),
+                          (self.thesis_regions_, "region")):
+            if matrix.nnz:
+                dec = np.diff(matrix.indptr)[i] > 0
+                declared += dec
+                met += dec & (_member(matrix, i, v[f]) > 0)
+        for value, lo, hi in ((sub.stage_rank[r_local], self.stage_min_[i], self.stage_max_[i]),
+                              (sub.amount[r_local], self.ticket_min_[i], self.ticket_max_[i])):
+            dec = (np.isfinite(lo) | np.isfinite(hi)) & np.isfinite(value)
+            declared += dec
+            met += dec & (value >= np.nan_to_num(lo, nan=-np.inf)) & (value <= np.nan_to_num(hi, nan=np.inf))
+        return np.where(declared > 0, met / np.maximum(declared, 1), np.nan)
+
+
+def _band(edges: np.ndarray, x: float) -> int:
+    if not np.isfinite(x):
+        return 0 if x < 0 else len(edges)
+    return int(np.searchsorted(edges, x))
+
+
+def _membership(column, vocab: np.ndarray, n_rows: int) -> sp.csr_matrix:
+    """0/1 rows over ``vocab`` (+1 unknown column) for a column of value tuples; padded to n_rows."""
+    rows, cols = [], []
+    for k, values in enumerate(column):
+        if values:
+            idx = lookup(vocab, values)
+            idx = idx[idx < len(vocab)]
+            rows.extend([k] * len(idx))
+            cols.extend(idx.tolist())
+    m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n_rows, len(vocab) + 1))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def _member(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    if matrix.nnz == 0:
+        return np.zeros(len(rows))
+    return np.asarray(matrix[rows, cols]).ravel()
+
+
+def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    out = counts.tocsr(copy=True).astype(np.float32)
+    out.data = np.log1p(out.data) * idf[out.indices]
+    return out
+
+
+def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
+    m = m.tocsr()
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ m, dtype=np.float32)

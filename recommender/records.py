@@ -1,0 +1,295 @@
+"""Plain, domain-neutral records and the column tables the rankers read.
+
+A *round* is anything an investor can join: a Crunchbase funding round, or a marketplace
+funding need. An *interaction* says an investor took part in a round (``kind`` "funded"), or
+something weaker the marketplace records ("intro_accepted", "dismissed"). An *investor* carries
+the content it declares (region, a thesis: sectors, stage band, ticket range, text, the
+incubators it works with). Nothing here names Crunchbase or the web app: adapters build these
+records (``recommender.datasets`` for Crunchbase, ``marketplace/recs.py`` for the database).
+
+Dates are whole days; tables keep them as ``int64`` days since 1970-01-01.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+
+import numpy as np
+
+EPOCH = date(1970, 1, 1)
+
+# How much each kind of interaction counts as evidence that an investor likes a round.
+# "dismissed" counts as none in the profiles and is a feature of its own.
+KIND_WEIGHTS: dict[str, float] = {"funded": 1.0, "intro_accepted": 0.5, "intro_requested": 0.25,
+                                  "dismissed": 0.0}
+
+
+def to_day(value: date | str | int | np.integer) -> int:
+    """A date, ``YYYY-MM-DD`` text or a day number -> days since 1970-01-01."""
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, str):
+        value = date.fromisoformat(value.strip()[:10])
+    return (value - EPOCH).days
+
+
+def from_day(day: int) -> date:
+    return date.fromordinal(EPOCH.toordinal() + int(day))
+
+
+def add_years(day: int, years: int) -> int:
+    """The same calendar day ``years`` later (or earlier); 29 February becomes 28 February."""
+    d = from_day(day)
+    try:
+        return to_day(d.replace(year=d.year + years))
+    except ValueError:
+        return to_day(d.replace(year=d.year + years, day=28))
+
+
+@dataclass(frozen=True)
+class Round:
+    """Something to invest in, as known when it opens (never who joined it)."""
+
+    key: str
+    company: str
+    date: date | str
+    sector: str = ""
+    sector_group: str = ""
+    stage: str = ""  # a label: "series_a", or a Crunchbase round type such as "venture"
+    stage_rank: float | None = None  # its rung on the stage ladder, None when it names none
+    region: str = ""
+    amount: float | None = None  # in one currency across a data set
+    text: str = ""
+    incubator: str = ""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    investor: str
+    round: str  # a Round.key
+    kind: str = "funded"
+
+
+@dataclass(frozen=True)
+class Investor:
+    """What an investor declares; every field may be empty (history then speaks for it)."""
+
+    id: str
+    region: str = ""
+    kind: str = ""  # e.g. "angel", "vc", "corporate", "bank": investors of a kind share habits
+    sectors: tuple[str, ...] = ()
+    sector_groups: tuple[str, ...] = ()
+    stage_min: float | None = None
+    stage_max: float | None = None
+    ticket_min: float | None = None
+    ticket_max: float | None = None
+    regions: tuple[str, ...] = ()
+    text: str = ""
+    incubators: tuple[str, ...] = ()
+
+
+def _record(cls, item):
+    if isinstance(item, cls):
+        return item
+    if isinstance(item, Mapping):
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in item.items() if k in names})
+    raise TypeError(f"expected {cls.__name__} or a mapping, got {type(item).__name__}")
+
+
+def _text(values) -> np.ndarray:
+    return np.array([("" if v is None else str(v)) for v in values], dtype=object)
+
+
+def _float(values) -> np.ndarray:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+@dataclass
+class RoundTable:
+    """Rounds as columns. ``key`` is unique."""
+
+    key: np.ndarray
+    company: np.ndarray
+    day: np.ndarray
+    sector: np.ndarray
+    sector_group: np.ndarray
+    stage: np.ndarray
+    stage_rank: np.ndarray
+    region: np.ndarray
+    amount: np.ndarray
+    text: np.ndarray
+    incubator: np.ndarray
+
+    @classmethod
+    def from_records(cls, records: Iterable[Round | Mapping]) -> RoundTable:
+        rows = [_record(Round, r) for r in records]
+        return cls(
+            key=_text(r.key for r in rows), company=_text(r.company for r in rows),
+            day=np.array([to_day(r.date) for r in rows], dtype=np.int64),
+            sector=_text(r.sector for r in rows), sector_group=_text(r.sector_group for r in rows),
+            stage=_text(r.stage for r in rows), stage_rank=_float(r.stage_rank for r in rows),
+            region=_text(r.region for r in rows), amount=_float(r.amount for r in rows),
+            text=_text(r.text for r in rows), incubator=_text(r.incubator for r in rows),
+        )
+
+    @classmethod
+    def empty(cls) -> RoundTable:
+        return cls.from_records([])
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def take(self, index) -> RoundTable:
+        index = np.asarray(index, dtype=np.int64) if not isinstance(index, np.ndarray) or index.dtype != bool else index
+        return RoundTable(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    def records(self) -> list[Round]:
+        out = []
+        for i in range(len(self)):
+            out.append(Round(key=self.key[i], company=self.company[i], date=from_day(self.day[i]),
+                             sector=self.sector[i], sector_group=self.sector_group[i], stage=self.stage[i],
+                             stage_rank=None if np.isnan(self.stage_rank[i]) else float(self.stage_rank[i]),
+                             region=self.region[i], amount=None if np.isnan(self.amount[i]) else float(self.amount[i]),
+                             text=self.text[i], incubator=self.incubator[i]))
+        return out
+
+
+@dataclass
+class InvestorTable:
+    """Investors as columns; list-valued fields are tuples in object arrays. ``id`` is unique."""
+
+    id: np.ndarray
+    region: np.ndarray
+    kind: np.ndarray
+    sectors: np.ndarray
+    sector_groups: np.ndarray
+    stage_min: np.ndarray
+    stage_max: np.ndarray
+    ticket_min: np.ndarray
+    ticket_max: np.ndarray
+    regions: np.ndarray
+    text: np.ndarray
+    incubators: np.ndarray
+
+    @classmethod
+    def from_records(cls, records: Iterable[Investor | Mapping]) -> InvestorTable:
+        rows = [_record(Investor, r) for r in records]
+
+        def tuples(name):
+            out = np.empty(len(rows), dtype=object)
+            out[:] = [tuple(getattr(r, name) or ()) for r in rows]
+            return out
+
+        return cls(
+            id=_text(r.id for r in rows), region=_text(r.region for r in rows), kind=_text(r.kind for r in rows),
+            sectors=tuples("sectors"), sector_groups=tuples("sector_groups"),
+            stage_min=_float(r.stage_min for r in rows), stage_max=_float(r.stage_max for r in rows),
+            ticket_min=_float(r.ticket_min for r in rows), ticket_max=_float(r.ticket_max for r in rows),
+            regions=tuples("regions"), text=_text(r.text for r in rows), incubators=tuples("incubators"),
+        )
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def take(self, index) -> InvestorTable:
+        index = np.asarray(index, dtype=np.int64) if not isinstance(index, np.ndarray) or index.dtype != bool else index
+        return InvestorTable(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    def with_ids(self, ids: Sequence[str]) -> InvestorTable:
+        """The rows of ``ids`` in that order; an id not in the table gets an empty row."""
+        ids = _text(ids)
+        missing = np.setdiff1d(ids, self.id) if len(ids) else ids
+        table = self
+        if len(missing):
+            table = concat_investors(self, InvestorTable.from_records(Investor(id=i) for i in missing))
+        order = np.argsort(table.id, kind="stable")
+        return table.take(order[np.searchsorted(table.id[order], ids)])
+
+
+def concat_investors(a: InvestorTable, b: InvestorTable) -> InvestorTable:
+    return InvestorTable(**{f.name: np.concatenate([getattr(a, f.name), getattr(b, f.name)])
+                            for f in fields(a)})
+
+
+@dataclass
+class Dataset:
+    """What is known at ``as_of``: rounds, who joined them, and what investors declare.
+
+    ``interactions`` are three aligned arrays: ``investor`` (ids), ``round`` (row numbers in
+    ``rounds``) and ``kind``. Every round is dated before ``as_of``.
+    """
+
+    rounds: RoundTable
+    investor: np.ndarray
+    round: np.ndarray
+    kind: np.ndarray
+    investors: InvestorTable
+    as_of: int
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_records(cls, rounds: Iterable[Round | Mapping], interactions: Iterable[Interaction | Mapping],
+                     investors: Iterable[Investor | Mapping] = (), as_of: date | str | int | None = None) -> Dataset:
+        table = RoundTable.from_records(rounds)
+        if len(np.unique(table.key)) != len(table):
+            raise ValueError("round keys must be unique")
+        links = [_record(Interaction, r) for r in interactions]
+        order = np.argsort(table.key, kind="stable")
+        keys = _text(x.round for x in links)
+        pos = np.searchsorted(table.key[order], keys) if len(keys) else np.zeros(0, np.int64)
+        pos = np.minimum(pos, max(len(order) - 1, 0))
+        if len(keys) and (len(order) == 0 or np.any(table.key[order][pos] != keys)):
+            raise ValueError("an interaction names a round that is not among the rounds")
+        investor_table = InvestorTable.from_records(investors)
+        investor_ids = _text(x.investor for x in links)
+        known = np.unique(np.concatenate([investor_table.id, investor_ids]))
+        investor_table = investor_table.with_ids(known)
+        day = (int(table.day.max()) + 1 if len(table) else 0) if as_of is None else to_day(as_of)
+        return cls(rounds=table, investor=investor_ids, round=order[pos].astype(np.int64) if len(keys) else
+                   np.zeros(0, np.int64), kind=_text(x.kind for x in links), investors=investor_table, as_of=day)
+
+    def before(self, day: date | str | int) -> Dataset:
+        """What was known on ``day``: the rounds dated earlier and their interactions."""
+        day = to_day(day)
+        keep = self.rounds.day < day
+        new_index = np.cumsum(keep) - 1
+        linked = keep[self.round]
+        return Dataset(rounds=self.rounds.take(np.flatnonzero(keep)), investor=self.investor[linked],
+                       round=new_index[self.round[linked]], kind=self.kind[linked], investors=self.investors,
+                       as_of=min(day, self.as_of), meta=dict(self.meta))
+
+    def rounds_between(self, start: date | str | int, end: date | str | int) -> np.ndarray:
+        """Row numbers of the rounds dated in ``[start, end)``."""
+        start, end = to_day(start), to_day(end)
+        return np.flatnonzero((self.rounds.day >= start) & (self.rounds.day < end))
+
+    def weights(self) -> np.ndarray:
+        """Each interaction's weight as evidence of interest (``KIND_WEIGHTS``; unknown kinds 0)."""
+        return np.array([KIND_WEIGHTS.get(k, 0.0) for k in self.kind], dtype=np.float64)
+
+    def positive(self) -> np.ndarray:
+        """A mask of the interactions that are evidence of interest."""
+        return self.weights() > 0
+
+    def investor_rounds(self, min_rounds: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, distinct positive rounds) of the investors with at least ``min_rounds`` of them."""
+        mask = self.positive()
+        if not mask.any():
+            return np.zeros(0, dtype=object), np.zeros(0, np.int64)
+        ids, inv = np.unique(self.investor[mask], return_inverse=True)
+        pairs = np.unique(inv.astype(np.int64) * (len(self.rounds) + 1) + self.round[mask])
+        counts = np.bincount(pairs // (len(self.rounds) + 1), minlength=len(ids))
+        keep = counts >= min_rounds
+        return ids[keep], counts[keep]
+
+    def summary(self) -> dict:
+        return {"rounds": int(len(self.rounds)), "interactions": int(len(self.investor)),
+                "investors": int(len(np.unique(self.investor))), "as_of": from_day(self.as_of).isoformat()}
+
+
+def round_dict(r: Round) -> dict:
+    out = asdict(r)
+    out["date"] = str(out["date"])
+    return out

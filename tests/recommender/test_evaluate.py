@@ -1,0 +1,111 @@
+"""The benchmark's protocol, metrics and command line, on hand-made and synthetic data."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from recommender import crunchbase
+from recommender.baselines import PopularityRanker, RandomRanker, SectorStageRanker
+from recommender.evaluate import evaluate, main, make_split, ranking_metrics
+from recommender.records import Dataset, Interaction, Round
+
+
+def rnd(company, day, stage="seed", sector="web"):
+    return Round(key=f"{company}|{stage}|{day}", company=company, date=day, sector=sector, stage=stage, region="SF Bay",
+                 amount=1e6)
+
+
+@pytest.fixture
+def tiny():
+    """A and B have five rounds before 2012, C two; 2012 brings x (A), y (C only) and z (A, B)."""
+    rounds = [rnd(f"old{k}", f"2011-0{k + 1}-01") for k in range(5)]
+    links = [Interaction(i, r.key) for r in rounds for i in ("A", "B")] + \
+            [Interaction("C", rounds[0].key), Interaction("C", rounds[1].key)]
+    later = [rnd("old0", "2012-03-01", "series-a"), rnd("y", "2012-04-01"), rnd("z", "2012-05-01")]
+    links += [Interaction("A", later[0].key), Interaction("C", later[1].key), Interaction("B", later[2].key),
+              Interaction("A", later[2].key), Interaction("B", rnd("late", "2013-02-01").key)]
+    return Dataset.from_records(rounds + later + [rnd("late", "2013-02-01")], links)
+
+
+def test_candidates_test_rounds_and_answers_follow_the_protocol(tiny):
+    split = make_split(tiny, "2012-01-01")
+    assert split.candidates.tolist() == ["A", "B"]  # C has two rounds only
+    assert split.rounds.key.tolist() == ["old0|series-a|2012-03-01", "z|seed|2012-05-01"]  # y: no candidate
+    assert split.relevant.tolist() == [[True, False], [True, True]]
+    assert split.new_company.tolist() == [False, True]
+    assert split.summary()["investor_queries"] == 2
+    assert len(split.history.rounds) == 5 and all(split.history.rounds.day < split.train_until)
+
+
+def test_the_test_period_defaults_to_one_year(tiny):
+    assert make_split(tiny, "2012-01-01").test_until == make_split(tiny, "2012-01-01", "2013-01-01").test_until
+    assert len(make_split(tiny, "2012-01-01", "2014-01-01").rounds) == 3
+
+
+def test_recall_and_ndcg_by_hand():
+    relevant = np.array([[True, False, True, False], [False, False, False, True]])
+    ranked = np.array([[1, 0, 3, 2], [3, 0, 1, 2]])
+    m = ranking_metrics(ranked, relevant)
+    assert m["recall@10"].tolist() == [1.0, 1.0]
+    expected = (1 / np.log2(3) + 1 / np.log2(5)) / (1 + 1 / np.log2(3))
+    np.testing.assert_allclose(m["ndcg@10"], [expected, 1.0])
+    m = ranking_metrics(np.array([[1, 2]]), np.array([[True, False, False]]))
+    assert m["recall@10"].tolist() == [0.0] and m["ndcg@10"].tolist() == [0.0]
+
+
+def test_baselines_beat_chance_and_the_rankings_are_written(data, cut, tmp_path):
+    out = tmp_path / "ranked.jsonl"
+    methods = {"random": RandomRanker(random_state=0), "most_active": PopularityRanker(),
+               "sector_stage_earlier": SectorStageRanker(earlier_first=True)}
+    results = evaluate(data, cut, min_train_rounds=3, out=out, methods=methods, out_method="sector_stage_earlier")
+    figures = results["methods"]
+    assert set(figures) == set(methods)
+    for name in methods:
+        for task in ("round_to_investors", "investor_to_rounds"):
+            assert set(figures[name][task]) >= {"recall@10", "recall@50", "ndcg@10"}
+    r = {k: v["round_to_investors"]["recall@10"] for k, v in figures.items()}
+    assert r["sector_stage_earlier"] > r["most_active"] > r["random"]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    split = results["split"]
+    tasks = [line["task"] for line in lines]
+    assert tasks.count("round_to_investors") == split["test_rounds"]
+    assert tasks.count("investor_to_rounds") == split["investor_queries"]
+    first = lines[0]
+    company, kind, day = first["round"].split("|")
+    assert day[4] == "-" and len(first["ranked"]) == min(50, split["candidates"])
+    last = lines[-1]
+    assert last["investor"] and all(key.count("|") == 2 for key in last["ranked"])
+
+
+def write_export(folder, companies, rounds, investments):
+    header = {"companies": "permalink,name,category_code,region,founded_at",
+              "rounds": "company_permalink,funding_round_type,funded_at,raised_amount_usd",
+              "investments": "company_permalink,funding_round_type,funded_at,investor_permalink,investor_name,"
+                             "investor_region"}
+    for kind, rows in (("companies", companies), ("rounds", rounds), ("investments", investments)):
+        text = "\r".join([header[kind]] + rows) + "\r"
+        (folder / crunchbase.FILES[kind]).write_bytes(text.encode("mac_roman"))
+
+
+def test_the_command_reads_an_export_and_prints_every_method(tmp_path, capsys):
+    companies, rounds, investments = [], [], []
+    for k in range(12):
+        company = f"/company/c{k}"
+        companies.append(f"{company},Caf\u00e9 {k},{'web' if k % 2 else 'biotech'},SF Bay,2009-01-01")
+        for year, kind in ((2010, "angel"), (2011, "series-a"), (2012, "series-b")):
+            day = f"{year}-0{1 + k % 9}-15"
+            rounds.append(f"{company},{kind},{day},{1_000_000 * (year - 2009)}")
+            for inv in (f"/financial-organization/f{k % 3}", f"/person/p{k % 4}"):
+                investments.append(f"{company},{kind},{day},{inv},X,SF Bay")
+    write_export(tmp_path, companies, rounds, investments)
+    out = tmp_path / "out.jsonl"
+    assert main([str(tmp_path), "--train-until", "2012-01-01", "--min-train-rounds", "2", "--methods",
+                 "random,most_active,sector_stage_earlier", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "12 test rounds" in printed and "most active investors" in printed
+    assert not out.exists()  # --out is for the learned ranker, which was not asked for
+    assert main([str(tmp_path), "--train-until", "2012-01-01", "--min-train-rounds", "2", "--methods", "random",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["split"]["test_rounds"] == 12

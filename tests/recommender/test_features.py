@@ -1,0 +1,91 @@
+"""Pair features: only the history speaks, newcomers are described by what they declare."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recommender.evaluate import make_split
+from recommender.features import FEATURE_NAMES, PairFeaturizer, tokens
+from recommender.records import Dataset, Interaction, Investor, Round, RoundTable
+
+COL = {n: k for k, n in enumerate(FEATURE_NAMES)}
+
+
+def test_what_happens_after_the_split_never_changes_the_features(data, cut):
+    split = make_split(data, cut, min_train_rounds=3)
+    feat = PairFeaturizer().fit(split.history)
+    idx = feat.investor_index(split.candidates)
+    rr, ii = np.repeat(np.arange(20), len(idx)), np.tile(idx, 20)
+    before = feat.transform(split.rounds, rr, ii)
+    assert not np.isinf(before).any()
+    # who joined the later rounds (the answers) is shuffled: the features must not move
+    later = data.rounds.day[data.round] >= cut
+    shuffled = data.investor.copy()
+    shuffled[later] = np.random.default_rng(0).permutation(shuffled[later])
+    other = Dataset(rounds=data.rounds, investor=shuffled, round=data.round, kind=data.kind,
+                    investors=data.investors, as_of=data.as_of)
+    again = PairFeaturizer().fit(make_split(other, cut, min_train_rounds=3).history)
+    np.testing.assert_array_equal(again.transform(split.rounds, rr, ii), before)
+
+
+@pytest.fixture
+def small():
+    rounds = [Round("a|seed|2010-01-01", "a", "2010-01-01", sector="ic", stage="seed", stage_rank=1, region="pudong",
+                    amount=1e6),
+              Round("b|seed|2010-06-01", "b", "2010-06-01", sector="ic", stage="seed", stage_rank=1, region="pudong",
+                    amount=2e6),
+              Round("c|series_a|2011-01-01", "c", "2011-01-01", sector="bio", stage="series_a", stage_rank=3,
+                    region="minhang", amount=8e6)]
+    links = [Interaction("fund", "a|seed|2010-01-01"), Interaction("angel", "a|seed|2010-01-01"),
+             Interaction("angel", "b|seed|2010-06-01"), Interaction("fund", "c|series_a|2011-01-01")]
+    investors = [Investor("thesis-only", sectors=("bio",), stage_min=3, stage_max=4, ticket_min=5e6, ticket_max=2e7,
+                          text="生物医药 antibodies"),
+                 Investor("fund", region="pudong", kind="vc")]
+    return Dataset.from_records(rounds, links, investors, as_of="2012-01-01")
+
+
+def query(**kw):
+    base = dict(key="a|series_a|2012-02-01", company="a", date="2012-02-01", sector="ic", stage="series_a",
+                stage_rank=3, region="pudong", amount=5e6)
+    base.update(kw)
+    return RoundTable.from_records([Round(**base)])
+
+
+def features(feat, table, investor):
+    return feat.transform(table, [0], feat.investor_index([investor]))[0]
+
+
+def test_earlier_investors_and_their_partners(small):
+    feat = PairFeaturizer().fit(small)
+    f = features(feat, query(), "fund")
+    assert f[COL["earlier_rounds"]] == 1 and f[COL["in_last_round"]] == 1 and f[COL["stage_step"]] == 2
+    g = features(feat, query(), "angel")  # also backed "a": earlier, and co-invested with "fund"
+    assert g[COL["earlier_rounds"]] == 1 and g[COL["coinvest_partners"]] == 1
+    h = features(feat, query(company="zzz"), "fund")
+    assert h[COL["earlier_rounds"]] == 0 and np.isnan(h[COL["earlier_days"]])
+
+
+def test_profiles_count_sectors_stages_and_regions(small):
+    feat = PairFeaturizer().fit(small)
+    f = features(feat, query(company="new"), "angel")
+    assert f[COL["sector_count"]] == 2 and f[COL["sector_share"]] == pytest.approx(1.0)
+    assert f[COL["region_count"]] == 2 and f[COL["stage_count"]] == 0
+    assert f[COL["profile_cosine"]] > 0
+    assert features(feat, query(company="new"), "fund")[COL["region_match"]] == 1
+
+
+def test_a_newcomer_is_described_by_its_thesis(small):
+    feat = PairFeaturizer().fit(small)
+    fit = features(feat, query(company="n", sector="bio", text="antibodies for 生物医药"), "thesis-only")
+    miss = features(feat, query(company="n", sector="ic", amount=1e5, text="chips"), "thesis-only")
+    assert fit[COL["sector_share"]] > 0 and miss[COL["sector_share"]] == 0
+    assert fit[COL["thesis_fit"]] == 1 and miss[COL["thesis_fit"]] == pytest.approx(1 / 3)
+    assert fit[COL["text_similarity"]] > miss[COL["text_similarity"]] >= 0
+    assert fit[COL["log_rounds"]] == 0
+    unknown = features(feat, query(), "nobody")
+    assert unknown[COL["log_rounds"]] == 0 and np.isnan(unknown[COL["thesis_fit"]])
+
+
+def test_chinese_text_is_cut_into_character_pairs():
+    assert tokens("张江 Biotech 药") == ["biotech", "张江", "药"]
+    assert tokens("集成电路") == ["集成", "成电", "电路"]

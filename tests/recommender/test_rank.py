@@ -1,0 +1,50 @@
+"""Top-k lists with their reasons."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from recommender.rank import REASON_CODES, explain, rank_investors, rank_rounds
+
+
+@pytest.fixture(scope="module")
+def later(data, cut):
+    return data.rounds.take(np.flatnonzero(data.rounds.day >= cut)[:25])
+
+
+def test_each_match_has_up_to_three_reasons_the_app_can_translate(ranker, later):
+    lists = rank_investors(ranker, later, k=15)
+    assert len(lists) == len(later) and all(len(m) == 15 for m in lists)
+    seen = set()
+    for matches in lists:
+        for match in matches:
+            assert len(match.reasons) <= 3
+            for code, values in match.reasons:
+                assert code in REASON_CODES and isinstance(values, dict)
+                json.dumps(values)  # plain values only
+                seen.add(code)
+    assert "earlier_investor" in seen or "sector_stage_history" in seen
+
+
+def test_an_earlier_investor_is_told_as_such(ranker, history, later):
+    feat = ranker.featurizer_
+    N = len(feat.investors_) + 1
+    for r in range(len(later)):
+        comp = np.searchsorted(feat.companies_, later.company[r])
+        if comp < len(feat.companies_) and feat.companies_[comp] == later.company[r]:
+            s, e = np.searchsorted(feat.earlier_keys_, [comp * N, (comp + 1) * N])
+            if e > s:
+                investor = feat.investors_[feat.earlier_keys_[s] % N]
+                reasons = explain(ranker, later, [r], [investor], limit=12)[0]
+                codes = dict(reasons)
+                assert "earlier_investor" in codes and codes["earlier_investor"]["rounds"] >= 1
+                return
+    pytest.fail("no round of a company seen before in the sample")
+
+
+def test_rounds_for_an_investor_are_round_keys(ranker, later):
+    investor = ranker.investors_[0]
+    [matches] = rank_rounds(ranker, [investor], later, k=5)
+    assert len(matches) == 5 and all(m.id in set(later.key) for m in matches)
