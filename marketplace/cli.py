@@ -121,9 +121,4 @@ def evaluate_crunchbase(directory: str, train_until: str, test_until: str | None
     results = evaluate.evaluate(directory, train_until, test_until, min_train_rounds, out,
                                 progress=lambda message: click.echo(
                                     f"[{time.perf_counter() - started:6.1f}s] {message}", err=True))
-    split = results["split"]
-    click.echo(f"train before {split['train_until']}, test until {split['test_until']}: "
-               f"{split['candidates']} candidate investors, {split['test_rounds']} test rounds "
-               f"({split['seen_company_rounds']} of seen companies, {split['new_company_rounds']} new), "
-               f"{split['investor_queries']} investors; {results['seconds']:.1f} s")
-    click.echo(evaluate.format_table(results))
+    click.echo(evaluate.report(results))

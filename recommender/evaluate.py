@@ -203,6 +203,15 @@ def format_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def report(results: dict) -> str:
+    """The split in one line, then the table of every method's figures."""
+    s = results["split"]
+    return (f"train before {s['train_until']}, test until {s['test_until']}: {s['candidates']} candidate investors, "
+            f"{s['test_rounds']} test rounds ({s['seen_company_rounds']} of seen companies, "
+            f"{s['new_company_rounds']} new), {s['investor_queries']} investors; {results['seconds']:.1f}s\n"
+            + format_table(results))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recommender.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("directory", help="a folder holding a Crunchbase export's CSV files")
@@ -230,11 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        s = results["split"]
-        print(f"train before {s['train_until']}, test until {s['test_until']}: {s['candidates']} candidate investors, "
-              f"{s['test_rounds']} test rounds ({s['seen_company_rounds']} of seen companies, "
-              f"{s['new_company_rounds']} new), {s['investor_queries']} investors; {results['seconds']:.1f}s")
-        print(format_table(results))
+        print(report(results))
     return 0
 
 
