@@ -1,6 +1,7 @@
 """The layout the design card fixes: the recommender never pulls in the web app."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,11 @@ def test_importing_the_recommender_loads_neither_flask_sqlalchemy_nor_marketplac
     assert result.stdout.strip() == "[]"
 
 
-def test_wsgi_exposes_the_app_for_gunicorn():
-    source = (ROOT / "wsgi.py").read_text()
-    assert "app = create_app()" in source
-    assert (ROOT / "gunicorn.conf.py").exists()
+def test_wsgi_exposes_the_app_for_gunicorn(tmp_path):
+    code = "import wsgi; print(type(wsgi.app).__name__, sorted(wsgi.app.blueprints)[:3])"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "k",
+           "MARKETPLACE_ENV": "development"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Flask ['account', 'api', 'auth']"
