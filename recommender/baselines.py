@@ -106,17 +106,15 @@ class ProfileRanker(BaseRanker):
 
     def _score(self, rounds: RoundTable, investors: np.ndarray, **options) -> np.ndarray:
         f = self.featurizer_
-        names = list(f.feature_names_)
+        side = f.round_side(rounds)
         idx = f.investor_index(investors)
         out = np.empty((len(rounds), len(investors)))
         step = max(1, 200_000 // len(investors))
         for start in range(0, len(rounds), step):
             r = np.arange(start, min(start + step, len(rounds)))
             rr, ii = np.repeat(r, len(idx)), np.tile(idx, len(r))
-            x = f.transform(rounds, rr, ii)
-            cosine = x[:, names.index("profile_cosine" if self.decayed else "profile_cosine_all")]
-            s = np.nan_to_num(cosine) * np.log1p(f.rounds_[ii])
+            s = np.nan_to_num(f.profile_cosine(side, rr, ii, self.decayed)) * np.log1p(f.rounds_[ii])
             if self.earlier_first:
-                s += FIRST * (x[:, names.index("earlier_rounds")] > 0)
+                s += FIRST * (f.earlier_rounds(side, rr, ii) > 0)
             out[r] = s.reshape(len(r), len(idx))
         return out

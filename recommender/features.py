@@ -17,6 +17,10 @@
 * text (when the records carry any): hashed TF-IDF of round texts and theses.
 
 ``transform(rounds, round_index, investor_index)`` returns one row of ``FEATURE_NAMES`` per pair.
+``round_side(rounds)`` works out once what the features need of each round (a server keeps it
+for its open rounds) and ``transform_side`` describes pairs from it. For one investor, the pair
+columns fall into groups by what of a round they read (``FIELD_COLUMNS``: one field's value;
+``PROFILE_COLUMNS``; ``COMPANY_COLUMNS``; ``CONTENT_COLUMNS``), which ``serve`` scores apart.
 Only the history given to ``fit`` is used; a round's own investors are never an input.
 
 Profiles are kept sparse: for each field, sorted keys ``investor * width + value`` and their
@@ -25,6 +29,8 @@ weights, so memory grows with the interactions, not with investors x values.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,6 +69,31 @@ PARTNER_FIELDS = ("sector", "cell", "region")
 KIND_FIELDS = ("stage", "cell", "band")
 
 TEXT_FEATURES = 2**18
+# For one investor, the pair columns that depend on nothing of a round but its value in one field
+# (a server scores each value once); the fields' cosine terms are summed into the profile cosines.
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sector": ("sector_share", "sector_count", "sector_market", "partner_sector_share", "sector_lift"),
+    "group": ("group_share",),
+    "stage": ("stage_share", "stage_count", "stage_market", "kind_stage_share"),
+    "region": ("region_share", "region_count", "region_market", "partner_region_share", "region_match"),
+    "band": ("amount_band_share", "band_market", "kind_band_share"),
+    "cell": ("sector_stage_share", "sector_stage_count", "cell_market", "partner_cell_share", "kind_cell_share",
+             "embedding_cell"),
+    "sector_region": ("sector_region_share", "sector_region_count", "sector_region_market", "embedding_sector_region"),
+    "stage_region": ("stage_region_share", "stage_region_market"),
+    "stage_band": ("stage_band_share",),
+}
+COUNT_FIELDS = ("sector", "stage", "region", "cell", "sector_region")
+MARKET_FIELDS = ("sector", "stage", "region", "band", "cell", "sector_region", "stage_region")
+EMBEDDING_FIELDS = ("cell", "sector_region")
+# Pair columns at their default (0, or missing) unless the round's company is related to the
+# investor: it backed the company, or backed rounds with the company's earlier investors, or dismissed it.
+COMPANY_COLUMNS = ("earlier_rounds", "earlier_days", "earlier_share", "in_last_round", "stage_step",
+                   "coinvest_weight", "coinvest_partners", "dismissed")
+# For one investor, pair columns of the round's field values and stage rank (with ``FIELD_COLUMNS``:
+# the same for rounds alike in those), and the rest.
+PROFILE_COLUMNS = ("stage_distance", "profile_cosine", "profile_cosine_all")
+CONTENT_COLUMNS = ("amount_z", "amount_outside", "thesis_fit", "embedding_company", "text_similarity", "incubator_link")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+", re.UNICODE)
 
@@ -78,6 +109,14 @@ def tokens(text: str) -> list[str]:
 
 def _hasher() -> HashingVectorizer:
     return HashingVectorizer(n_features=TEXT_FEATURES, analyzer=tokens, alternate_sign=False, norm=None)
+
+
+def _hashed(texts) -> sp.csr_matrix:
+    """Token counts of ``texts``, one row each (none for none: the vectorizer refuses an empty list)."""
+    texts = list(texts)
+    if not texts:
+        return sp.csr_matrix((0, TEXT_FEATURES), dtype=np.float64)
+    return _hasher().transform(texts).tocsr()
 
 
 def lookup(vocab: np.ndarray, values) -> np.ndarray:
@@ -113,9 +152,13 @@ def _pair_lookup(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
 
 def _pair_values(keys: np.ndarray, values: np.ndarray, query: np.ndarray, default=0.0) -> np.ndarray:
     """``values`` at ``query``'s positions in the sorted ``keys``; ``default`` where absent."""
-    if len(keys) == 0:
-        return np.full(len(query), default, dtype=np.float64)
-    at = _pair_lookup(keys, query)
+    return _values_at(_pair_lookup(keys, query), values, default)
+
+
+def _values_at(at: np.ndarray, values: np.ndarray, default=0.0) -> np.ndarray:
+    """``values`` at positions ``at`` (from ``_pair_lookup``); ``default`` where -1."""
+    if len(values) == 0:
+        return np.full(len(at), default, dtype=np.float64)
     return np.where(at >= 0, values[np.maximum(at, 0)], default)
 
 
@@ -155,6 +198,30 @@ def _last_by_group(group: np.ndarray, x: np.ndarray, n_groups: int) -> np.ndarra
         np.maximum.at(last, group, x)
         out[np.isfinite(last)] = last[np.isfinite(last)]
     return out
+
+
+@dataclass
+class RoundSide:
+    """What the pair features need of each round of a ``RoundTable``, worked out once: its values
+    in each field, its company's row and earlier investors (``earlier``: rounds x investor rows),
+    the round-only features (``columns``), the text vectors."""
+
+    rounds: RoundTable
+    values: dict[str, np.ndarray]
+    company: np.ndarray
+    day: np.ndarray
+    columns: dict[str, np.ndarray]
+    earlier: sp.csr_matrix
+    company_vector: np.ndarray | None  # the mean embedding of the company's earlier investors
+    text: sp.csr_matrix | None
+    cosine_norm: np.ndarray
+    incubator: np.ndarray
+    blank_text: np.ndarray
+    blank_incubator: np.ndarray
+    amount_range: tuple[float, float]  # the least and greatest log amount (NaN without amounts)
+
+    def __len__(self) -> int:
+        return len(self.rounds)
 
 
 class PairFeaturizer(BaseEstimator):
@@ -410,6 +477,7 @@ class PairFeaturizer(BaseEstimator):
         per_investor = np.maximum(np.asarray(B.sum(axis=1)).ravel(), 1.0)
         self.coinvest_ = sp.csr_matrix(sp.diags(1.0 / per_investor) @ co, dtype=np.float32)
         self.coinvest_.sort_indices()
+        self._coinvest_t = None
         together = np.maximum(np.asarray(co.sum(axis=1)).ravel(), 1e-12)
         mix = sp.csr_matrix(sp.diags(1.0 / together) @ co)
         # investor embeddings: the top singular vectors of the normalized co-investment graph
@@ -455,9 +523,8 @@ class PairFeaturizer(BaseEstimator):
         self.investor_text_ = None
         if not (np.any(X.rounds.text != "") or np.any(table.text != "")):
             return
-        hasher = _hasher()
-        docs = hasher.transform(list(X.rounds.text)).tocsr()
-        thesis = hasher.transform(list(table.text)).tocsr()
+        docs = _hashed(X.rounds.text)
+        thesis = _hashed(table.text)
         df = np.bincount(sp.vstack([docs, thesis]).tocsr().indices, minlength=TEXT_FEATURES)
         n_docs = docs.shape[0] + thesis.shape[0]
         self.text_idf_ = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
@@ -479,144 +546,204 @@ class PairFeaturizer(BaseEstimator):
     def transform(self, rounds: RoundTable, round_index, investor_index) -> np.ndarray:
         """Feature rows (float32, NaN = unknown) for pairs (``rounds[round_index[k]]``, ``investor_index[k]``)."""
         r = np.asarray(round_index, dtype=np.int64)
-        i = np.asarray(investor_index, dtype=np.int64)
+        if len(r) == 0:
+            return np.full((0, len(FEATURE_NAMES)), np.nan, dtype=np.float32)
+        ur, r_local = np.unique(r, return_inverse=True)  # the distinct rounds of the pairs
+        return self.transform_side(self.round_side(rounds.take(ur)), r_local, investor_index)
+
+    def round_side(self, rounds: RoundTable) -> RoundSide:
+        """What the features need of each round, worked out once (a server keeps it for its open rounds)."""
+        values = self._round_values(rounds)
+        comp = lookup(self.companies_, rounds.company)
+        day = rounds.day.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_amount = np.log10(rounds.amount)
+        columns = {"log_amount": log_amount, "stage_rank": rounds.stage_rank,
+                   "company_rounds": self.company_rounds_[comp], "company_investors": self.company_investors_[comp],
+                   "company_days_since_last": day - self.company_last_day_[comp],
+                   "sector_popularity": self.sector_popularity_[values["sector"]],
+                   "region_popularity": self.region_popularity_[values["region"]]}
         N = len(self.investors_) + 1
+        known = np.flatnonzero(comp < len(self.companies_))
+        starts = np.searchsorted(self.earlier_keys_, comp[known] * N)
+        ends = np.searchsorted(self.earlier_keys_, (comp[known] + 1) * N)
+        rows = np.repeat(known, ends - starts)
+        earlier = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, self.earlier_keys_[_ranges(starts, ends)] % N)),
+                                shape=(len(rounds), N))
+        company_vector = None
+        if len(known) and len(self.earlier_keys_):
+            company_vector = np.asarray(earlier @ self.embedding_)
+            company_vector /= np.maximum(np.linalg.norm(company_vector, axis=1, keepdims=True), 1e-12)
+        text = None
+        if self.text_idf_ is not None and np.any(rounds.text != ""):
+            text = _l2(_tfidf(_hashed(rounds.text), self.text_idf_))
+        rnorm = np.zeros(len(rounds))
+        for f in COSINE_FIELDS:
+            idf = getattr(self, f"{f}_idf_")[values[f]]
+            rnorm += idf * idf
+        return RoundSide(rounds=rounds, values=values, company=comp, day=day, columns=columns, earlier=earlier,
+                         company_vector=company_vector, text=text, cosine_norm=np.sqrt(rnorm),
+                         incubator=lookup(self.incubators_, rounds.incubator), blank_text=rounds.text == "",
+                         blank_incubator=rounds.incubator == "", amount_range=_finite_range(log_amount))
+
+    def transform_side(self, side: RoundSide, round_index, investor_index) -> np.ndarray:
+        """``transform`` of the pairs (``side.rounds[round_index[k]]``, ``investor_index[k]``)."""
+        r = np.asarray(round_index, dtype=np.int64)
+        i = np.asarray(investor_index, dtype=np.int64)
         out = np.full((len(r), len(FEATURE_NAMES)), np.nan, dtype=np.float32)
         if len(r) == 0:
             return out
-        col = {name: k for k, name in enumerate(FEATURE_NAMES)}
-
-        def put(name, value):
-            out[:, col[name]] = value
-
-        ur, r_local = np.unique(r, return_inverse=True)  # the distinct rounds of the pairs
-        sub = rounds.take(ur)
-        values = self._round_values(sub)
-        v = {f: values[f][r_local] for f in values}
-        sizes = self._field_sizes()
-        comp_u = lookup(self.companies_, sub.company)
-        comp = comp_u[r_local]
-        rday = sub.day[r_local].astype(np.float64)
-        stage_rank = sub.stage_rank[r_local]
-
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_amount = np.log10(sub.amount)[r_local]
-            put("log_amount", log_amount)
-            put("stage_rank", stage_rank)
-            put("company_rounds", self.company_rounds_[comp])
-            put("company_investors", self.company_investors_[comp])
-            put("company_days_since_last", rday - self.company_last_day_[comp])
-            put("sector_popularity", self.sector_popularity_[v["sector"]])
-            put("region_popularity", self.region_popularity_[v["region"]])
-
-            put("log_rounds", np.log1p(self.rounds_[i]))
-            put("activity", self.activity_[i])
-            put("recent_activity", self.recent_activity_[i])
-            put("rounds_last_year", self.last_year_[i])
-            put("days_since_last", self.as_of_ - self.last_day_[i])
-            put("days_since_first", self.as_of_ - self.first_day_[i])
-            put("follow_rate", self.follow_rate_[i])
-            put("mean_log_amount", self.amount_mean_[i])
-
-            # the company's earlier investors, and theirs partners
-            pair = comp * N + i
-            earlier = _pair_values(self.earlier_keys_, self.earlier_rounds_, pair)
-            last = _pair_values(self.earlier_keys_, self.earlier_last_day_, pair, np.nan)
-            put("earlier_rounds", earlier)
-            put("earlier_days", rday - last)
-            put("earlier_share", earlier / np.maximum(self.company_funded_rounds_[comp], 1.0))
-            put("in_last_round", last == self.company_last_funded_day_[comp])
-            put("stage_step", stage_rank - _pair_values(self.earlier_keys_, self.earlier_last_stage_, pair, np.nan))
-            weight, partners = self._two_hop(comp_u, r_local, i)
-            put("coinvest_weight", weight)
-            put("coinvest_partners", partners)
-            put("embedding_company", self._company_embedding_similarity(comp_u, r_local, i))
-            for f in ("cell", "sector_region"):
-                put(f"embedding_{f}", np.einsum("ij,ij->i", getattr(self, f"embedding_{f}_")[v[f]], self.embedding_[i]))
-            for f in PARTNER_FIELDS:
-                put(f"partner_{f}_share" if f != "cell" else "partner_cell_share", _pair_values(
-                    getattr(self, f"partner_{f}_keys_"), getattr(self, f"partner_{f}_weight_"), i * (sizes[f] + 1) + v[f]))
-            put("dismissed", _pair_values(self.dismissed_keys_, self.dismissed_counts_, pair))
-
-            # profiles
-            weights = {f: self._profile(f, i, v[f]) for f in PROFILES}
-            share = {f: weights[f] / np.maximum(getattr(self, f"{f}_total_")[i], 1e-9) for f in PROFILES}
-            put("sector_share", share["sector"])
-            put("sector_count", self._profile("sector", i, v["sector"], "count"))
-            put("sector_lift", share["sector"] / np.maximum(self.sector_popularity_[v["sector"]], 1e-4))
-            put("group_share", share["group"])
-            put("stage_share", share["stage"])
-            put("stage_count", self._profile("stage", i, v["stage"], "count"))
-            put("stage_distance", np.abs(stage_rank - self.stage_mean_[i]))
-            put("sector_stage_share", share["cell"])
-            put("sector_stage_count", self._profile("cell", i, v["cell"], "count"))
-            put("region_share", share["region"])
-            put("region_count", self._profile("region", i, v["region"], "count"))
-            own = self.investor_region_[i]
-            put("region_match", np.where(own == len(self.regions_), np.nan, own == v["region"]))
-            put("sector_region_share", share["sector_region"])
-            put("sector_region_count", self._profile("sector_region", i, v["sector_region"], "count"))
-            put("stage_region_share", share["stage_region"])
-            put("stage_band_share", share["stage_band"])
-            for f in ("sector", "stage", "cell", "region", "sector_region", "stage_region", "band"):
-                put(f"{f}_market", weights[f] / np.maximum(getattr(self, f"{f}_column_")[v[f]], 1e-9))
-            kind = self.investor_kind_[i]
-            for f in KIND_FIELDS:
-                put(f"kind_{f}_share", getattr(self, f"kind_{f}_")[kind, v[f]])
-            put("amount_z", (log_amount - self.amount_mean_[i]) / self.amount_std_[i])
-            put("amount_outside", np.maximum(np.maximum(self.amount_low_[i] - log_amount,
-                                                        log_amount - self.amount_high_[i]), 0.0))
-            put("amount_band_share", share["band"])
-            dot = np.zeros(len(r))
-            dot_all = np.zeros(len(r))
-            rnorm = np.zeros(len(r))
-            for f in COSINE_FIELDS:
-                idf = getattr(self, f"{f}_idf_")[v[f]]
-                dot += idf * idf * weights[f]
-                dot_all += idf * idf * self._profile(f, i, v[f], "count")
-                rnorm += idf * idf
-            put("profile_cosine", dot / np.maximum(np.sqrt(rnorm) * self.profile_norm_[i], 1e-12))
-            put("profile_cosine_all", dot_all / np.maximum(np.sqrt(rnorm) * self.profile_norm_all_[i], 1e-12))
-            put("text_similarity", self._text_similarity(sub, r_local, i))
-            put("thesis_fit", self._thesis_fit(sub, r_local, i, v))
-            if self.thesis_incubators_.nnz:
-                b = lookup(self.incubators_, sub.incubator)[r_local]
-                put("incubator_link", np.where(sub.incubator[r_local] == "", np.nan, _member(self.thesis_incubators_, i, b)))
+            parts = [{name: column[r] for name, column in side.columns.items()}, self.investor_columns(i),
+                     self.company_columns(side, r, i)]
+            dot, dot_all = np.zeros(len(r)), np.zeros(len(r))
+            for f in FIELD_COLUMNS:
+                columns, cosine, cosine_all = self.field_columns(f, i, side.values[f][r])
+                parts.append(columns)
+                if f in COSINE_FIELDS:
+                    dot += cosine
+                    dot_all += cosine_all
+            parts.append(self.profile_columns(side, r, i, dot, dot_all))
+            parts.append(self.content_columns(side, r, i))
+        col = {name: k for k, name in enumerate(FEATURE_NAMES)}
+        for part in parts:
+            for name, value in part.items():
+                out[:, col[name]] = value
         return out
 
-    def _company_embedding_similarity(self, comp_u, r_local, i) -> np.ndarray:
-        """Cosine of the investor's embedding with the mean of the company's earlier investors'."""
-        N = len(self.investors_) + 1
-        known = np.flatnonzero(comp_u < len(self.companies_))
-        out = np.zeros(len(i))
-        if len(known) == 0 or len(self.earlier_keys_) == 0:
-            return out
-        starts = np.searchsorted(self.earlier_keys_, comp_u[known] * N)
-        ends = np.searchsorted(self.earlier_keys_, (comp_u[known] + 1) * N)
-        rows = np.repeat(known, ends - starts)
-        idx = _ranges(starts, ends)
-        E = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, self.earlier_keys_[idx] % N)), shape=(len(comp_u), N))
-        vec = np.asarray(E @ self.embedding_)
-        vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12)
-        return np.einsum("ij,ij->i", vec[r_local], self.embedding_[i])
+    def investor_columns(self, i: np.ndarray) -> dict[str, np.ndarray]:
+        """``INVESTOR_FEATURES`` of investor rows ``i``."""
+        return {"log_rounds": np.log1p(self.rounds_[i]), "activity": self.activity_[i],
+                "recent_activity": self.recent_activity_[i], "rounds_last_year": self.last_year_[i],
+                "days_since_last": self.as_of_ - self.last_day_[i],
+                "days_since_first": self.as_of_ - self.first_day_[i],
+                "follow_rate": self.follow_rate_[i], "mean_log_amount": self.amount_mean_[i]}
 
-    def _two_hop(self, comp_u: np.ndarray, r_local: np.ndarray, i: np.ndarray):
+    def company_columns(self, side: RoundSide, r: np.ndarray, i: np.ndarray) -> dict[str, np.ndarray]:
+        """``COMPANY_COLUMNS``: the company's earlier investors (is the investor one? its partners?),
+        and whether the investor dismissed the company."""
+        N = len(self.investors_) + 1
+        comp = side.company[r]
+        pair = comp * N + i
+        at = _pair_lookup(self.earlier_keys_, pair)
+        earlier = _values_at(at, self.earlier_rounds_)
+        last = _values_at(at, self.earlier_last_day_, np.nan)
+        stage_rank = side.rounds.stage_rank[r]
+        weight, partners = self._two_hop(side, r, i)
+        return {"earlier_rounds": earlier, "earlier_days": side.day[r] - last,
+                "earlier_share": earlier / np.maximum(self.company_funded_rounds_[comp], 1.0),
+                "in_last_round": last == self.company_last_funded_day_[comp],
+                "stage_step": stage_rank - _values_at(at, self.earlier_last_stage_, np.nan),
+                "coinvest_weight": weight, "coinvest_partners": partners,
+                "dismissed": _pair_values(self.dismissed_keys_, self.dismissed_counts_, pair)}
+
+    def field_columns(self, f: str, i: np.ndarray, v: np.ndarray):
+        """``FIELD_COLUMNS[f]`` of investor rows ``i`` and values ``v`` of field ``f``, and the field's
+        two terms of the profile cosines (None outside ``COSINE_FIELDS``)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = self._profile(f, i, v)
+            share = weight / np.maximum(getattr(self, f"{f}_total_")[i], 1e-9)
+            name = {"cell": "sector_stage", "band": "amount_band"}.get(f, f)
+            out = {f"{name}_share": share}
+            count = self._profile(f, i, v, "count") if f in COUNT_FIELDS or f in COSINE_FIELDS else None
+            if f in COUNT_FIELDS:
+                out[f"{name}_count"] = count
+            if f in MARKET_FIELDS:
+                out[f"{f}_market"] = weight / np.maximum(getattr(self, f"{f}_column_")[v], 1e-9)
+            if f in PARTNER_FIELDS:
+                keys, shares = getattr(self, f"partner_{f}_keys_"), getattr(self, f"partner_{f}_weight_")
+                out[f"partner_{f}_share"] = _pair_values(keys, shares, i * (self._field_sizes()[f] + 1) + v)
+            if f in KIND_FIELDS:
+                out[f"kind_{f}_share"] = getattr(self, f"kind_{f}_")[self.investor_kind_[i], v]
+            if f in EMBEDDING_FIELDS:
+                out[f"embedding_{f}"] = np.einsum("ij,ij->i", getattr(self, f"embedding_{f}_")[v], self.embedding_[i])
+            if f == "sector":
+                out["sector_lift"] = share / np.maximum(self.sector_popularity_[v], 1e-4)
+            if f == "region":
+                own = self.investor_region_[i]
+                out["region_match"] = np.where(own == len(self.regions_), np.nan, own == v)
+        if f not in COSINE_FIELDS:
+            return out, None, None
+        return out, self._cosine_term(f, v, weight), self._cosine_term(f, v, count)
+
+    def _cosine_term(self, f: str, v: np.ndarray, profile: np.ndarray) -> np.ndarray:
+        idf = getattr(self, f"{f}_idf_")[v]
+        return idf * idf * profile
+
+    def profile_columns(self, side: RoundSide, r: np.ndarray, i: np.ndarray, dot: np.ndarray,
+                        dot_all: np.ndarray) -> dict[str, np.ndarray]:
+        """``PROFILE_COLUMNS``; ``dot`` and ``dot_all`` are the sums of the cosine terms of ``field_columns``."""
+        return {"stage_distance": np.abs(side.rounds.stage_rank[r] - self.stage_mean_[i]),
+                "profile_cosine": self._cosine(side, r, i, dot, decayed=True),
+                "profile_cosine_all": self._cosine(side, r, i, dot_all, decayed=False)}
+
+    def _cosine(self, side: RoundSide, r: np.ndarray, i: np.ndarray, dot: np.ndarray, decayed: bool) -> np.ndarray:
+        norm = self.profile_norm_ if decayed else self.profile_norm_all_
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return dot / np.maximum(side.cosine_norm[r] * norm[i], 1e-12)
+
+    def profile_cosine(self, side: RoundSide, r: np.ndarray, i: np.ndarray, decayed: bool) -> np.ndarray:
+        """``profile_cosine`` (``decayed``) or ``profile_cosine_all`` of the pairs alone, without the
+        rest of their rows (what the profile baseline ranks by)."""
+        dot = np.zeros(len(r))
+        for f in COSINE_FIELDS:
+            v = side.values[f][r]
+            dot += self._cosine_term(f, v, self._profile(f, i, v, "weight" if decayed else "count"))
+        return self._cosine(side, r, i, dot, decayed)
+
+    def earlier_rounds(self, side: RoundSide, r: np.ndarray, i: np.ndarray) -> np.ndarray:
+        """``earlier_rounds`` of the pairs alone: the company's rounds the investor joined before."""
+        at = _pair_lookup(self.earlier_keys_, side.company[r] * (len(self.investors_) + 1) + i)
+        return _values_at(at, self.earlier_rounds_)
+
+    def content_columns(self, side: RoundSide, r: np.ndarray, i: np.ndarray,
+                        names: Sequence[str] = CONTENT_COLUMNS) -> dict[str, np.ndarray]:
+        """``CONTENT_COLUMNS`` (those in ``names``): the amount against the investor's, its thesis, text
+        and incubators, its embedding against the company's earlier investors'."""
+        log_amount = side.columns["log_amount"][r]
+        makers = {
+            "amount_z": lambda: (log_amount - self.amount_mean_[i]) / self.amount_std_[i],
+            "amount_outside": lambda: np.maximum(np.maximum(self.amount_low_[i] - log_amount,
+                                                            log_amount - self.amount_high_[i]), 0.0),
+            "thesis_fit": lambda: self._thesis_fit(side, r, i),
+            "embedding_company": lambda: np.zeros(len(r)) if side.company_vector is None else
+            np.einsum("ij,ij->i", side.company_vector[r], self.embedding_[i])}
+        if side.text is not None:
+            makers["text_similarity"] = lambda: np.where(side.blank_text[r], np.nan, np.asarray(
+                side.text[r].multiply(self.investor_text_[i]).sum(axis=1)).ravel())
+        if self.thesis_incubators_.nnz:
+            makers["incubator_link"] = lambda: np.where(side.blank_incubator[r], np.nan,
+                                                        _member(self.thesis_incubators_, i, side.incubator[r]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return {name: make() for name, make in makers.items() if name in names}
+
+    def content_ranges(self, side: RoundSide, i: int) -> dict[str, tuple[float, float]]:
+        """Bounds of each ``content_columns`` value of investor row ``i`` over the rounds of ``side``
+        (a value may also be missing): what a server needs to skip computing them for most rounds."""
+        low, high = side.amount_range
+        mean, std = self.amount_mean_[i], self.amount_std_[i]
+        outside = [max(self.amount_low_[i] - a, a - self.amount_high_[i], 0.0) for a in (low, high)]
+        unit = 1.0 + 1e-5  # cosines of unit vectors, to float32 rounding
+        return {"amount_z": ((low - mean) / std, (high - mean) / std),
+                "amount_outside": (0.0 if self.amount_low_[i] <= high and low <= self.amount_high_[i] else
+                                   min(outside), max(outside)),
+                "thesis_fit": (0.0, 1.0), "embedding_company": (-unit, unit), "text_similarity": (0.0, unit),
+                "incubator_link": (0.0, 1.0)}
+
+    def _two_hop(self, side: RoundSide, r: np.ndarray, i: np.ndarray):
         """For each pair: the sum over the company's earlier investors j of the share of j's rounds
         that i joined, and how many of them ever invested with i."""
-        N = len(self.investors_) + 1
         zeros = np.zeros(len(i))
-        known = np.flatnonzero(comp_u < len(self.companies_))
-        if len(known) == 0 or len(self.earlier_keys_) == 0:
+        if side.earlier.nnz == 0:
             return zeros, zeros.copy()
-        starts = np.searchsorted(self.earlier_keys_, comp_u[known] * N)
-        ends = np.searchsorted(self.earlier_keys_, (comp_u[known] + 1) * N)
-        rows = np.repeat(known, ends - starts)
-        idx = _ranges(starts, ends)
-        E = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, self.earlier_keys_[idx] % N)),
-                          shape=(len(comp_u), N))
+        ur, r_local = np.unique(r, return_inverse=True)
+        E = side.earlier[ur]
+        if np.all(i == i[0]):  # one investor: products with its column (the same sums, in the same order)
+            column = self.coinvested_with(i[0])
+            return (E @ column)[r_local], (E @ np.sign(column))[r_local]
         # only the columns of the investors asked about
         ui, i_local = np.unique(i, return_inverse=True)
-        M = self.coinvest_[:, ui].tocsr()
+        M = self.coinvest_transposed()[ui].T.tocsr()
         query = r_local.astype(np.int64) * len(ui) + i_local
         out = []
         for part in (M, M.sign()):
@@ -626,14 +753,18 @@ class PairFeaturizer(BaseEstimator):
             out.append(_pair_values(coo.row.astype(np.int64) * len(ui) + coo.col, coo.data, query))
         return out[0], out[1]
 
-    def _text_similarity(self, sub: RoundTable, r_local, i) -> np.ndarray:
-        if self.text_idf_ is None or not np.any(sub.text != ""):
-            return np.full(len(i), np.nan)
-        docs = _l2(_tfidf(_hasher().transform(list(sub.text)).tocsr(), self.text_idf_))
-        sim = np.asarray(docs[r_local].multiply(self.investor_text_[i]).sum(axis=1)).ravel()
-        return np.where((sub.text == "")[r_local], np.nan, sim)
+    def coinvested_with(self, i: int) -> np.ndarray:
+        """Column ``i`` of ``coinvest_``: the share of each investor's rounds that investor row ``i`` joined."""
+        return self.coinvest_transposed()[i].toarray().ravel()
 
-    def _thesis_fit(self, sub: RoundTable, r_local, i, v) -> np.ndarray:
+    def coinvest_transposed(self) -> sp.csr_matrix:
+        """``coinvest_`` transposed (its columns as rows: slicing columns of a CSR matrix reads all of it),
+        kept from the first use on."""
+        if getattr(self, "_coinvest_t", None) is None:
+            self._coinvest_t = self.coinvest_.T.tocsr()
+        return self._coinvest_t
+
+    def _thesis_fit(self, side: RoundSide, r, i) -> np.ndarray:
         """The share of an investor's declared criteria the round meets; NaN when it declares none."""
         declared = np.zeros(len(i))
         met = np.zeros(len(i))
@@ -642,13 +773,18 @@ class PairFeaturizer(BaseEstimator):
             if matrix.nnz:
                 dec = np.diff(matrix.indptr)[i] > 0
                 declared += dec
-                met += dec & (_member(matrix, i, v[f]) > 0)
-        for value, lo, hi in ((sub.stage_rank[r_local], self.stage_min_[i], self.stage_max_[i]),
-                              (sub.amount[r_local], self.ticket_min_[i], self.ticket_max_[i])):
+                met += dec & (_member(matrix, i, side.values[f][r]) > 0)
+        for value, lo, hi in ((side.rounds.stage_rank[r], self.stage_min_[i], self.stage_max_[i]),
+                              (side.rounds.amount[r], self.ticket_min_[i], self.ticket_max_[i])):
             dec = (np.isfinite(lo) | np.isfinite(hi)) & np.isfinite(value)
             declared += dec
             met += dec & (value >= np.nan_to_num(lo, nan=-np.inf)) & (value <= np.nan_to_num(hi, nan=np.inf))
         return np.where(declared > 0, met / np.maximum(declared, 1), np.nan)
+
+
+def _finite_range(x: np.ndarray) -> tuple[float, float]:
+    finite = x[np.isfinite(x)]
+    return (float(finite.min()), float(finite.max())) if len(finite) else (np.nan, np.nan)
 
 
 def _band(edges: np.ndarray, x: float) -> int:
@@ -675,6 +811,8 @@ def _membership(column, vocab: np.ndarray, n_rows: int) -> sp.csr_matrix:
 def _member(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     if matrix.nnz == 0:
         return np.zeros(len(rows))
+    if len(rows) > 1 and np.all(rows == rows[0]):  # one investor's row: a dense gather
+        return matrix[rows[0]].toarray().ravel()[cols]
     return np.asarray(matrix[rows, cols]).ravel()
 
 

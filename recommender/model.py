@@ -68,21 +68,21 @@ class LogLinear(BaseEstimator):
         self.C = C
         self.max_iter = max_iter
 
+    EXPAND_ROWS = 65_536  # rows expanded at a time: whole-matrix operations, bounded memory
+
     def _expand(self, X: np.ndarray) -> np.ndarray:
         """float32 columns: signed logs, missing flags, logs of the probability-like features
-        (built a column at a time: no copy of the whole input)."""
+        (a block of rows at a time: no copy of the whole input)."""
         X = np.asarray(X)
         k1, k2 = len(self.columns_), len(self.nan_columns_)
         out = np.empty((len(X), k1 + k2 + len(self.log_columns_)), dtype=np.float32)
-        for k, c in enumerate(self.columns_):
-            x = X[:, c].astype(np.float32)
-            out[:, k] = np.nan_to_num(np.sign(x) * np.log1p(np.abs(x)))
-        for k, c in enumerate(self.columns_[self.nan_columns_]):
-            out[:, k1 + k] = np.isnan(X[:, c])
-        for k, c in enumerate(self.columns_[self.log_columns_]):
-            x = X[:, c].astype(np.float32)
+        for start in range(0, len(X), self.EXPAND_ROWS):
+            x = X[start:start + self.EXPAND_ROWS][:, self.columns_].astype(np.float32)
+            block = out[start:start + self.EXPAND_ROWS]
+            block[:, :k1] = np.nan_to_num(np.sign(x) * np.log1p(np.abs(x)))
+            block[:, k1:k1 + k2] = np.isnan(x[:, self.nan_columns_])
             with np.errstate(invalid="ignore"):
-                out[:, k1 + k2 + k] = np.log(np.nan_to_num(np.maximum(x, 0.0)) + 1e-3)
+                block[:, k1 + k2:] = np.log(np.nan_to_num(np.maximum(x[:, self.log_columns_], 0.0)) + 1e-3)
         return out
 
     def _standard(self, X: np.ndarray) -> np.ndarray:
@@ -238,6 +238,13 @@ class LearnedRanker(BaseRanker):
     def _featurizer(self) -> PairFeaturizer:
         return PairFeaturizer(half_life_days=self.half_life_days, thesis_weight=self.thesis_weight)
 
+    def refit_features(self, X: Dataset) -> LearnedRanker:
+        """Keep the learned weights, describe pairs from ``X``: what serving does between trainings,
+        when theses, listings and interactions have changed."""
+        self.featurizer_ = self._featurizer().fit(X)
+        self.investors_ = self.featurizer_.investors_
+        return self
+
     def training_set(self, X: Dataset):
         """(features, labels, sample weights, fold numbers, (round, investor) rows) replayed from ``X``."""
         rng = np.random.default_rng(self.random_state)
@@ -327,13 +334,22 @@ class LearnedRanker(BaseRanker):
         return rows, w / w.mean()
 
     # ---------------------------------------------------------------- scoring
-    def decision(self, features: np.ndarray, linear: np.ndarray | None = None) -> np.ndarray:
-        """The blended log-odds of feature rows (the trees' share ``tree_weight``)."""
-        linear = self.linear_.decision_function(features) if linear is None else linear
-        if self.trees_ is None or self.tree_weight == 0:
+    def models_for(self, direction: str = "investors") -> tuple[LogLinear, TreeEnsemble | None]:
+        """The (log-linear, trees) pair that ranks ``direction``: "investors" for a round's
+        investors, "rounds" for an investor's rounds. Both directions share one pair today."""
+        if direction not in ("investors", "rounds"):
+            raise ValueError(f"direction must be 'investors' or 'rounds', not {direction!r}")
+        return self.linear_, self.trees_
+
+    def decision(self, features: np.ndarray, linear: np.ndarray | None = None,
+                 direction: str = "investors") -> np.ndarray:
+        """The blended log-odds of feature rows (the trees' share ``tree_weight``); ``linear`` is
+        the log-linear part when already computed."""
+        model, trees = self.models_for(direction)
+        linear = model.decision_function(features) if linear is None else linear
+        if trees is None or self.tree_weight == 0:
             return linear
-        trees = self.trees_.decision_function(features, self.n_threads)
-        return (1 - self.tree_weight) * linear + self.tree_weight * trees
+        return (1 - self.tree_weight) * linear + self.tree_weight * trees.decision_function(features, self.n_threads)
 
     def pair_scores(self, rounds: RoundTable, round_index, investor_index) -> np.ndarray:
         """Blended scores of explicit pairs (no shortlist)."""

@@ -76,7 +76,7 @@ def rank_rounds(ranker: BaseRanker, investors: Sequence[str], rounds: RoundTable
     best = top_k(scores.T, k)
     rr = best.ravel()
     ii = np.repeat(np.arange(len(ids)), best.shape[1])
-    why = explain(ranker, rounds, rr, ids[ii], reasons)
+    why = explain(ranker, rounds, rr, ids[ii], reasons, direction="rounds")
     keys = np.asarray(rounds.key, dtype=str)
     out, n = [], best.shape[1]
     for q in range(len(ids)):
@@ -90,15 +90,26 @@ def _score(ranker: BaseRanker, rounds: RoundTable, ids: np.ndarray, shortlist: s
     return ranker.score(rounds, ids)
 
 
-def explain(ranker: BaseRanker, rounds: RoundTable, round_index, investor_ids, limit: int = 3) -> list[list]:
-    """Up to ``limit`` reasons for each pair (``rounds[round_index[k]]``, ``investor_ids[k]``)."""
+def explain(ranker: BaseRanker, rounds: RoundTable, round_index, investor_ids, limit: int = 3,
+            direction: str = "investors") -> list[list]:
+    """Up to ``limit`` reasons for each pair (``rounds[round_index[k]]``, ``investor_ids[k]``), from the
+    log-linear model that ranks ``direction`` ("investors" or "rounds", see ``LearnedRanker.models_for``)."""
     round_index = np.asarray(round_index, dtype=np.int64)
     if limit <= 0 or not hasattr(ranker, "linear_") or len(round_index) == 0:
         return [[] for _ in range(len(round_index))]
     feat: PairFeaturizer = ranker.featurizer_
     inv = feat.investor_index(investor_ids)
-    x = feat.transform(rounds, round_index, inv)
-    contrib = reason_contributions(ranker.linear_, x)
+    return explain_rows(ranker, rounds, round_index, inv, feat.transform(rounds, round_index, inv), limit, direction)
+
+
+def explain_rows(ranker: BaseRanker, rounds: RoundTable, round_index, investor_rows, x: np.ndarray,
+                 limit: int = 3, direction: str = "investors") -> list[list]:
+    """``explain`` for pairs whose featurizer rows of investors and feature rows ``x`` are at hand."""
+    if limit <= 0 or not hasattr(ranker, "linear_") or len(x) == 0:
+        return [[] for _ in range(len(x))]
+    feat: PairFeaturizer = ranker.featurizer_
+    linear, _ = ranker.models_for(direction)
+    contrib = reason_contributions(linear, x)
     codes = np.array(REASON_CODES)
     col = {n: k for k, n in enumerate(FEATURE_NAMES)}
     out = []
@@ -108,7 +119,7 @@ def explain(ranker: BaseRanker, rounds: RoundTable, round_index, investor_ids, l
         for g in order:
             if contrib[p, g] <= 0 or len(reasons) >= limit:
                 break
-            values = _values(codes[g], feat, rounds, int(round_index[p]), int(inv[p]), x[p], col)
+            values = _values(codes[g], feat, rounds, int(round_index[p]), int(investor_rows[p]), x[p], col)
             if values is not None:
                 reasons.append((str(codes[g]), values))
         out.append(reasons)
@@ -202,7 +213,7 @@ def partners_of(feat: PairFeaturizer, company: str, i: int) -> list[str]:
         return []
     s, e = np.searchsorted(feat.earlier_keys_, [c * N, (c + 1) * N])
     earlier = feat.earlier_keys_[s:e] % N
-    weights = np.asarray(feat.coinvest_[earlier, i].todense()).ravel() if len(earlier) else np.zeros(0)
+    weights = feat.coinvested_with(i)[earlier]
     keep = (weights > 0) & (earlier != i)
     order = np.argsort(-weights[keep], kind="stable")
     return [str(feat.investors_[j]) for j in earlier[keep][order]]

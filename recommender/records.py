@@ -20,9 +20,10 @@ import numpy as np
 EPOCH = date(1970, 1, 1)
 
 # How much each kind of interaction counts as evidence that an investor likes a round.
-# "dismissed" counts as none in the profiles and is a feature of its own.
+# "dismissed" counts as none in the profiles and is a feature of its own; "saved" is a bookmark,
+# kept in the data but not taken as taking part (it would read as "earlier investor").
 KIND_WEIGHTS: dict[str, float] = {"funded": 1.0, "intro_accepted": 0.5, "intro_requested": 0.25,
-                                  "dismissed": 0.0}
+                                  "saved": 0.0, "dismissed": 0.0}
 
 
 def to_day(value: date | str | int | np.integer) -> int:

@@ -7,6 +7,7 @@ import pytest
 from recommender.evaluate import make_split
 from recommender.features import FEATURE_NAMES, PairFeaturizer, tokens
 from recommender.records import Dataset, Interaction, Investor, Round, RoundTable
+from recommender.synthetic import make_marketplace
 
 COL = {n: k for k, n in enumerate(FEATURE_NAMES)}
 
@@ -89,3 +90,45 @@ def test_a_newcomer_is_described_by_its_thesis(small):
 def test_chinese_text_is_cut_into_character_pairs():
     assert tokens("张江 Biotech 药") == ["biotech", "张江", "药"]
     assert tokens("集成电路") == ["集成", "成电", "电路"]
+
+
+def test_the_serving_paths_give_the_general_transforms_rows(history, data, cut):
+    """A round side kept for all rounds, one investor at a time, equals pairs drawn at random."""
+    feat = PairFeaturizer().fit(history)
+    rounds = data.rounds.take(np.flatnonzero(data.rounds.day >= cut - 400))  # seen companies and new ones
+    rng = np.random.default_rng(0)
+    n_inv = len(feat.investors_) + 1
+    r, i = rng.integers(0, len(rounds), 5_000), rng.integers(0, n_inv, 5_000)
+    i[:400] = i[0]  # one investor's pairs among the others
+    pairs = feat.transform(rounds, r, i)
+    side = feat.round_side(rounds)
+    np.testing.assert_array_equal(feat.transform_side(side, r, i), pairs)
+    np.testing.assert_array_equal(feat.transform_side(side, r[:400], i[:400]), pairs[:400])
+    np.testing.assert_array_equal(feat.transform(rounds, r[:400], i[:400]), pairs[:400])
+
+
+def test_content_values_stay_in_their_ranges():
+    market = make_marketplace(1_000, 200, seed=5)  # texts, theses, incubators
+    feat = PairFeaturizer().fit(market.history)
+    rounds = market.needs
+    side = feat.round_side(rounds)
+    assert side.text is not None and feat.thesis_incubators_.nnz
+    for i in range(0, len(feat.investors_) + 1, 7):
+        values = feat.content_columns(side, np.arange(len(rounds)), np.full(len(rounds), i))
+        for name, (low, high) in feat.content_ranges(side, i).items():
+            if name in values:
+                x = values[name][np.isfinite(values[name])]
+                assert np.all((x >= low - 1e-9) & (x <= high + 1e-9)), name
+
+
+def test_investors_with_texts_and_no_rounds_at_all_fit():
+    """A new marketplace: theses written, nothing raised yet."""
+    from recommender.features import PairFeaturizer
+    from recommender.records import Dataset, RoundTable
+
+    data = Dataset.from_records([], [], [{"id": "org:1", "text": "集成电路 chips", "sectors": ("ic",)}], as_of="2026-01-01")
+    feat = PairFeaturizer().fit(data)
+    rounds = RoundTable.from_records([{"key": "need:1", "company": "c", "date": "2025-12-01", "sector": "ic",
+                                       "text": "chips"}])
+    x = feat.transform(rounds, [0], feat.investor_index(["org:1"]))
+    assert x.shape == (1, len(feat.feature_names_)) and x[0, list(feat.feature_names_).index("text_similarity")] > 0
