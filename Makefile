@@ -32,6 +32,7 @@ translations: $(CATALOGS:.po=.mo)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	-$(FLASK) recs train --if-missing
 	@echo "Serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

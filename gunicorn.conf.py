@@ -9,3 +9,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Each worker builds the recommender's serving state in the background as it starts."""
+    from marketplace.services import matching
+
+    matching.warm_up(worker.wsgi)

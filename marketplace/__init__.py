@@ -39,8 +39,8 @@ def _ids_in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import access, i18n
-    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from marketplace import access, cache, i18n
+    from marketplace.extensions import Session, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     access.init_login(app, login_manager)
     i18n.init_templates(app)
+    cache.init_app(app, Session)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_transactions(db.engine)
@@ -77,11 +78,12 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.incubators.routes import bp as incubators
     from marketplace.investors.routes import bp as investors
     from marketplace.organizations.routes import bp as organizations
+    from marketplace.matches.routes import bp as matches
     from marketplace.parks.routes import bp as parks
     from marketplace.public.routes import bp as public
     from marketplace.startups.routes import bp as startups
 
-    for blueprint in (public, auth, account, organizations, startups, investors, banks, incubators, parks, api):
+    for blueprint in (public, auth, account, organizations, startups, investors, banks, incubators, parks, matches, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, never cookies: nothing for a forged request to ride on
 

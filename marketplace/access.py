@@ -26,8 +26,8 @@ HOME_ENDPOINTS = {
 
 # The navigation bar of each side: (endpoint, label), after its home.
 SIDE_NAV = {
-    Role.STARTUP: (("startups.need_list", _l("Funding needs")), ("startups.ip_portfolio", _l("IP portfolio")),
-                   ("startups.profile", _l("Profile"))),
+    Role.STARTUP: (("matches.startup_matches", _l("Matches")), ("startups.need_list", _l("Funding needs")),
+                   ("startups.ip_portfolio", _l("IP portfolio")), ("startups.profile", _l("Profile"))),
     Role.INVESTOR: (("investors.deal_flow_page", _l("Deal flow")), ("investors.thesis", _l("Thesis"))),
     Role.BANK: (("banks.products", _l("Loan products")), ("banks.needs", _l("Loan needs"))),
     Role.INCUBATOR: (("incubators.capacity_list", _l("Capacity")), ("incubators.startups", _l("Startups")),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 
 from marketplace.errors import DomainError
@@ -84,6 +84,23 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(importing)
     app.cli.add_command(recs)
+    app.cli.add_command(worker)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the jobs queued now, then stop.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run background jobs (RQ) from Redis: model training queued with `flask recs train --async`."""
+    from rq import Worker
+
+    from marketplace import tasks
+
+    try:
+        queue = tasks.queue()
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    Worker([queue], connection=queue.connection).work(burst=burst)
 
 
 @importing.command("crunchbase")
@@ -98,6 +115,36 @@ def import_crunchbase(directory: str) -> None:
     try:
         with click.progressbar(length=crunchbase.rows_to_read(directory), label="Importing Crunchbase rows") as bar:
             report = crunchbase.import_export(db.session, directory, progress=bar.update)
+    except DomainError as error:
+        _fail(error)
+    click.echo(report.describe())
+
+
+@recs.command("train")
+@click.option("--async", "in_background", is_flag=True, help="Queue it on RQ (needs REDIS_URL); `flask worker` runs it.")
+@click.option("--if-missing", is_flag=True, help="Only when no model has been trained yet.")
+def train(in_background: bool, if_missing: bool) -> None:
+    """Retrain the ranker on the marketplace's history, print its validation figures, and serve it."""
+    from datetime import date
+
+    from marketplace import tasks
+    from marketplace.services import matching, training
+
+    path = matching.model_path()
+    if if_missing and matching.has_model(path):
+        click.echo(f"A model is already trained in {path}: nothing to do.")
+        return
+    if in_background:
+        try:
+            job_id = tasks.enqueue_training(current_app._get_current_object(), date.today(), path)
+        except RuntimeError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Queued as job {job_id}; `flask worker` runs it.")
+        return
+    try:
+        with click.progressbar(length=len(training.STEPS), label="Training the ranker",
+                               item_show_func=lambda step: step) as bar:
+            report = training.train(db.session, date.today(), path, progress=lambda step: bar.update(1, step))
     except DomainError as error:
         _fail(error)
     click.echo(report.describe())

@@ -35,10 +35,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     "INVITATION_TTL_HOURS": 72,
     "DEMO_PASSWORD": "zhangjiang-demo-2025",
+    "RECS_BACKGROUND_REBUILD": True,  # see services.matching.engine
     "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,  # a 10 MB deck and its form; more is refused with 413
 }
 
-ENV_KEYS = ("MARKETPLACE_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+ENV_KEYS = ("MARKETPLACE_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "RECS_MODEL_PATH")
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -63,7 +63,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 def make_app(database_url: str, **overrides: Any) -> Flask:
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
-              "REDIS_URL": None, "RATELIMIT_STORAGE_URI": None, "WTF_CSRF_ENABLED": True}
+              "REDIS_URL": None, "RATELIMIT_STORAGE_URI": None, "WTF_CSRF_ENABLED": True,
+              "RECS_BACKGROUND_REBUILD": False}
     config.update(overrides)
     return create_app(config)
 

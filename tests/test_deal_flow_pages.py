@@ -66,7 +66,7 @@ def logged_in(client, make_user, role):
 
 def test_an_investor_pages_through_the_open_needs(client, make_user, market):
     logged_in(client, make_user, "investor")
-    first = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
+    first = client.get("/investor/deal-flow?sort=newest", headers=EN).get_data(as_text=True)
     assert cards(first)[:3] == ["Pledge our antibody patents", "Credit line for the lab", "Chip round 24"]
     assert len(cards(first)) == 20 and "Secret draft" not in first
     assert "CNY 30M – CNY 50M" in first and "Series A" in first and "Integrated circuits" in first
@@ -95,7 +95,7 @@ def test_sector_groups_and_chinese_keywords_filter_the_page(client, make_user, m
     logged_in(client, make_user, "investor")
     leading = client.get("/investor/deal-flow?sector_groups=leading&instruments=credit_loan", headers=EN)
     assert cards(leading.get_data(as_text=True)) == ["Credit line for the lab"]
-    chinese = client.get("/investor/deal-flow?q=抗体", headers=ZH).get_data(as_text=True)
+    chinese = client.get("/investor/deal-flow?q=抗体&sort=newest", headers=ZH).get_data(as_text=True)
     assert cards(chinese) == ["Pledge our antibody patents", "Credit line for the lab"]
 
 
@@ -122,7 +122,7 @@ def test_bad_filters_are_shown_on_the_form_not_a_crash(client, make_user, market
 def test_a_broken_page_link_says_so(client, make_user, market):
     logged_in(client, make_user, "investor")
     for cursor in ("%%%", "WyJub3QgYSB0aW1lIiwgMV0"):
-        response = client.get(f"/investor/deal-flow?after={cursor}", headers=EN)
+        response = client.get(f"/investor/deal-flow?sort=newest&after={cursor}", headers=EN)
         assert response.status_code == 400 and "This page link is broken" in response.get_data(as_text=True)
 
 

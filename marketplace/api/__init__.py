@@ -9,6 +9,7 @@ from marketplace.api import (  # noqa: F401  (their routes register on bp)
     ip_assets,
     loan_products,
     needs,
+    recommendations,
     reference,
     startups,
     theses,

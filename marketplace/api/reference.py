@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.api.blueprint import endpoint
 from marketplace.extensions import db
-from marketplace.models import Organization, Park, Sector, Stage, TaxonomyVersion
+from marketplace.models import Organization, Park, Stage, TaxonomyVersion
 from marketplace.schemas.organizations import OrganizationSchema
 from marketplace.schemas.taxonomy import TaxonomySchema
 

@@ -15,13 +15,14 @@ from marketplace.extensions import db
 from marketplace.i18n import localized
 from marketplace.incubators.forms import CapacityForm, ProfileForm, StartupFilterForm
 from marketplace.models.enums import Role
-from marketplace.services import capacities, homes, incubator_profile
+from marketplace.services import capacities, homes, incubator_profile, reasons, recommendations
 from marketplace.services.capacities import CapacityTerms
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 
 bp = Blueprint("incubators", __name__, url_prefix="/incubator")
 
 STARTUPS_PER_PAGE = 20
+MAX_PAGE = 5000
 
 
 def _choices(rows: list[Any]) -> list[tuple[str, str]]:
@@ -119,14 +120,22 @@ def set_capacity_open(capacity_id: int, is_open: bool) -> Any:
 @bp.get("/startups")
 @role_required(Role.INCUBATOR)
 def startups() -> Any:
+    """Startups looking for incubation, best match first for this incubator, with the reasons."""
     form = StartupFilterForm(request.args)
     form.set_choices(_choices(current_sectors(db.session)), _choices(all_stages(db.session)),
                      _choices(all_parks(db.session)))
     form.validate()
-    after = request.args.get("after", type=int)
-    page = incubator_profile.seeking_startups(db.session, **form.filters(), after=after, limit=STARTUPS_PER_PAGE)
-    next_url = None
-    if page.next_after is not None:
-        next_url = url_for(".startups", **{k: v for k, v in form.filters().items() if v}, after=page.next_after)
-    return render_template("incubators/startups.html", form=form, page=page, next_url=next_url,
-                           filtered=any(form.filters().values()), today=date.today())
+    number = request.args.get("page", 1, type=int)
+    number = number if 1 <= number <= MAX_PAGE else 1
+    today = date.today()
+    ranked = recommendations.startups(db.session, current_user.organization_id, today=today,
+                                      offset=(number - 1) * STARTUPS_PER_PAGE, limit=STARTUPS_PER_PAGE,
+                                      **form.filters())
+    names = reasons.Names.load(db.session, [r for m in ranked.items for r in m.reasons])
+    args = {k: v for k, v in form.filters().items() if v}
+    next_url = url_for(".startups", **args, page=number + 1) if number * STARTUPS_PER_PAGE < ranked.total else None
+    return render_template(
+        "incubators/startups.html", form=form, startups=[m.item for m in ranked.items],
+        reasons={m.item.id: reasons.sentences(m.reasons, names, offer=True) for m in ranked.items},
+        first_rank=(number - 1) * STARTUPS_PER_PAGE + 1,
+        next_url=next_url, filtered=any(form.filters().values()), today=today)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SearchField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from marketplace.auth.forms import REQUIRED
@@ -18,6 +19,7 @@ from marketplace.forms import Form
 from marketplace.models import Incubator, Park, Sector, Stage
 from marketplace.models.enums import EnterpriseTier, Instrument, SectorGroup
 from marketplace.services.deal_flow import NeedFilters, NeedSort
+from marketplace.services.matching import BEST_MATCH
 from marketplace.services.needs import MAX_YUAN
 from marketplace.services.theses import MAX_SUMMARY, Thesis, ThesisInput
 
@@ -122,7 +124,8 @@ class NeedFilterForm(Form):
     amount_max = wan_field(_l("To (10,000 CNY)"))
     parks = SelectMultipleField(_l("Parks"))
     tiers = SelectMultipleField(_l("Enterprise tiers"), choices=EnterpriseTier.choices())
-    sort = SelectField(_l("Sort"), choices=NeedSort.choices(), default=NeedSort.NEWEST.value)
+    sort = SelectField(_l("Sort"), choices=[SelectChoice(BEST_MATCH, _l("Best match first")), *NeedSort.choices()],
+                       default=BEST_MATCH)
 
     def validate_amount_max(self, field: DecimalField) -> None:
         low = self.amount_min.data

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,14 +17,15 @@ from marketplace.extensions import db
 from marketplace.i18n import locale_code
 from marketplace.investors.forms import NeedFilterForm, Reference, ThesisForm, thesis_query
 from marketplace.models import FundingNeed
-from marketplace.models.enums import Role
-from marketplace.services import deal_flow, homes, theses
+from marketplace.models.enums import InteractionAction, Role
+from marketplace.services import deal_flow, homes, interactions, matching, reasons, recommendations, theses
 from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 
 bp = Blueprint("investors", __name__, url_prefix="/investor")
 
 PAGE_SIZE = 20
+MAX_PAGE = 5000  # a ranked page further than this starts again at the first
 
 
 @bp.get("/")
@@ -60,12 +61,15 @@ def thesis() -> Any:
 
 @dataclass
 class NeedPage:
-    """One page of the deal flow as a page shows it: the needs and where to go from here."""
+    """One page of the deal flow as a page shows it: the needs and where to go from here; a
+    ranked page also has each need's reasons and the viewer's marks (saved, dismissed)."""
 
     needs: list[FundingNeed]
     next_url: str | None
     first_url: str | None  # None on the first page
     today: date
+    reasons: dict[int, list[str]] | None = None
+    marks: dict[int, InteractionAction] = field(default_factory=dict)
 
 
 def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]) -> NeedPage | None:
@@ -73,6 +77,8 @@ def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]
     None when the filters are refused, their messages then on the form."""
     if not form.validate():
         return None
+    if form.sort.data == matching.BEST_MATCH:
+        return _ranked_page(form, narrow)
     try:
         after = decode_cursor(request.args["after"]) if request.args.get("after") else None
         today = date.today()
@@ -90,6 +96,31 @@ def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]
         next_url=url_for(request.endpoint, **args, after=encode_cursor(next_values)) if next_values else None,
         first_url=url_for(request.endpoint, **args) if after is not None else None,
         today=today,
+    )
+
+
+def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]) -> NeedPage | None:
+    """The needs the filters keep, best match first for the viewer's organization, with reasons."""
+    number = request.args.get("page", 1, type=int)
+    number = number if 1 <= number <= MAX_PAGE else 1
+    today = date.today()
+    org_id = current_user.organization_id
+    try:
+        ranked = recommendations.needs(db.session, org_id, narrow(form.filters()), today=today,
+                                       offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    except DomainError as error:
+        form.attach(error.errors)
+        return None
+    names = reasons.Names.load(db.session, [r for item in ranked.items for r in item.reasons])
+    offer = current_user.role == Role.BANK
+    args = {key: values for key, values in request.args.lists() if key != "page"}
+    return NeedPage(
+        [item.item for item in ranked.items],
+        next_url=url_for(request.endpoint, **args, page=number + 1) if number * PAGE_SIZE < ranked.total else None,
+        first_url=url_for(request.endpoint, **args) if number > 1 else None,
+        today=today,
+        reasons={item.item.id: reasons.sentences(item.reasons, names, offer=offer) for item in ranked.items},
+        marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
     )
 
 

@@ -53,7 +53,7 @@ class NeedQuerySchema(PageQuerySchema):
             amount_min=query.get("amount_min"), amount_max=query.get("amount_max"), parks=tuple(query["parks"]),
             tiers=tuple(query["tiers"]), keyword=query["q"],
         )
-        return {"filters": filters, "sort": query["sort"], "after": query.get("after"), "limit": query["limit"]}
+        return {"filters": filters, "sort": query.get("sort"), "after": query.get("after"), "limit": query["limit"]}
 
 
 class StartupCardSchema(OrgRefSchema):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from marketplace.models import (
     Bank,
     FundingNeed,
+    FundingRound,
     IncubationCapacity,
     Incubator,
     Investor,
@@ -54,6 +55,7 @@ from marketplace.models.enums import (
     Role,
     SectorGroup,
 )
+from marketplace.models.history import investments
 from marketplace.models.listings import product_investor_kinds, product_tiers, thesis_sector_groups
 from marketplace.models.organizations import incubator_services, startup_sectors
 from marketplace.services.ip_numbers import patent_number, software_copyright_number
@@ -92,6 +94,8 @@ class DemoSummary:
     loan_products: int = 0
     incubators: int = 0
     capacities: int = 0
+    funding_rounds: int = 0
+    investments: int = 0
     users: int = 0
 
     def describe(self) -> str:
@@ -100,7 +104,8 @@ class DemoSummary:
         return (f"Loaded {self.startups:,} startups, {self.funding_needs:,} funding needs, "
                 f"{self.ip_assets:,} IP assets, {self.investors:,} investors, {self.banks:,} banks with "
                 f"{self.loan_products:,} loan products, {self.incubators:,} incubators with "
-                f"{self.capacities:,} capacity offers, and {self.users:,} users.")
+                f"{self.capacities:,} capacity offers, {self.funding_rounds:,} past funding rounds with "
+                f"{self.investments:,} investments, and {self.users:,} users.")
 
 
 # --- The words the names and texts are made of ---------------------------------------------
@@ -598,6 +603,9 @@ def _new_company(build: _Build, sector: Sector, stage: Stage, park: Park, *, sho
         name=name.legal(rng, late), name_en=name.english, website=name.website() if has_website else None,
         park=park, stage=stage, founded_on=_days_from_reference(-round(365 * rng.uniform(*facts.age_years))),
         team_size=team_size, revenue_band=revenue_band,
+        # two in three early companies look for an incubator (drawn from the team size: no new draw,
+        # so the rest of the demo stays as it was)
+        seeking_incubation=stage.code in ("concept", "seed", "pre_a") and team_size % 3 != 0,
     )
     figures = _confidential_figures(rng, revenue_band, team_size) if showcase or rng.random() < 0.85 else {}
     sectors = [sector, *_secondary_sectors(build, sector, 2 if showcase else rng.choices((0, 1, 2), (4, 4, 2))[0])]
@@ -1377,6 +1385,55 @@ def _insert_links(session: Session, rows: list[_LinkRow]) -> None:
         session.execute(sa.insert(table), values)
 
 
+# --- Deal history ----------------------------------------------------------------------------
+
+HISTORY_SOURCE = "demo"
+USD_TO_YUAN = 7.2  # the rate history is recorded at (marketplace.recs converts back with the same)
+FOLLOW_ON = 0.55  # how often an earlier investor joins a company's next round
+
+
+def _covers(fund: _Fund, company: _Company, stage: Stage) -> float:
+    """How likely the fund is to have joined this round: its thesis's sectors and stages."""
+    thesis = fund.thesis
+    if stage not in thesis.stages:
+        return 0.0
+    if not thesis.sectors:  # a thesis by whole sector groups: anything may fit, less strongly
+        return 0.3
+    return 3.0 if company.sectors[0] in thesis.sectors else 0.6 if set(company.sectors) & set(thesis.sectors) else 0.0
+
+
+def _history(build: _Build, companies: list[_Company], funds: list[_Fund]) -> tuple[list[FundingRound],
+                                                                                   list[tuple[FundingRound, Investor]]]:
+    """The earlier rounds of each company below its current stage, a year or so apart, and who
+    joined them: funds whose thesis covers the round, and earlier investors following on."""
+    rng = build.rng
+    rounds, investments = [], []
+    for number, company in enumerate(companies):
+        rung = STAGE_CODES.index(company.stage_code)
+        earlier = build.ref.stages[max(1, rung - 3):rung]  # from seed on, at most three rounds back
+        day = REFERENCE_DATE - timedelta(days=rng.randint(90, 400))
+        dated = []
+        for stage in reversed(earlier):
+            dated.append((stage, day))
+            day -= timedelta(days=rng.randint(300, 600))
+        backers: list[Investor] = []
+        for stage, funded_on in reversed(dated):
+            low, high = STAGE_FACTS[stage.code].equity_round
+            funding = FundingRound(startup=company.startup, round_type=stage.code, stage=stage, funded_on=funded_on,
+                                   raised_amount_usd=round(_money_between(rng, low, high) / USD_TO_YUAN),
+                                   source=HISTORY_SOURCE, external_id=f"{number}:{stage.code}")
+            weights = {f.investor: _covers(f, company, stage) for f in funds}
+            weights = {i: w for i, w in weights.items() if w > 0}
+            joined = [i for i in backers if rng.random() < FOLLOW_ON]
+            fresh = _weighted_sample(rng, {i: w for i, w in weights.items() if i not in joined},
+                                     min(rng.randint(1, 3), len(weights)))
+            joined += [i for i in fresh if i not in joined]
+            rounds.append(funding)
+            investments.extend((funding, investor) for investor in joined)
+            backers = list(dict.fromkeys(backers + joined))
+    return rounds, investments
+
+
 def _populate(session: Session, build: _Build, password_hash: str, progress: Callable[[int], None]) -> DemoSummary:
     companies = _companies(build)
     showcase = companies[0]
@@ -1407,16 +1464,20 @@ def _populate(session: Session, build: _Build, password_hash: str, progress: Cal
     ip_assets = [asset for c in companies for asset in c.ip_assets]
     capacities = [capacity for h in hubs for capacity in h.capacities]
     products = [product for _, bank_products in banks for product in bank_products]
+    history, invested = _history(build, companies, funds)
     session.add_all([*startups, *incubators, *investors, *bank_orgs, zone, *park_operators, *users, *needs,
-                     *ip_assets, *capacities, *products, *(f.thesis for f in funds)])
+                     *ip_assets, *capacities, *products, *(f.thesis for f in funds), *history])
     progress(1)
     session.flush()
     progress(1)
     _insert_links(session, build.links)
+    if invested:
+        session.execute(sa.insert(investments), [{"round_id": r.id, "investor_id": i.id} for r, i in invested])
     progress(1)
     return DemoSummary(startups=len(startups), funding_needs=len(needs), ip_assets=len(ip_assets),
                        investors=len(investors), banks=len(bank_orgs), loan_products=len(products),
-                       incubators=len(incubators), capacities=len(capacities), users=len(users))
+                       incubators=len(incubators), capacities=len(capacities), funding_rounds=len(history),
+                       investments=len(invested), users=len(users))
 
 
 def load(session: Session, *, seed: int, password: str,

@@ -102,17 +102,35 @@ def update(session: Session, editor_org_id: int, incubator_id: int, changes: Map
     return profile(session, incubator_id)
 
 
-def seeking_startups(session: Session, *, sector: str | None = None, stage: str | None = None,
-                     park: str | None = None, after: int | None = None, limit: int = 20) -> Page[Startup]:
-    """Startups that say they look for incubation, newest members first."""
-    query = sa.select(Startup).where(Startup.seeking_incubation).options(
-        selectinload(Startup.sectors), selectinload(Startup.stage), selectinload(Startup.park),
-        selectinload(Startup.tiers),
-    )
+STARTUP_LOADS = (selectinload(Startup.sectors), selectinload(Startup.stage), selectinload(Startup.park),
+                 selectinload(Startup.tiers))
+
+
+def _seeking(query: sa.Select, sector: str | None, stage: str | None, park: str | None) -> sa.Select:
+    query = query.where(Startup.seeking_incubation)
     if sector is not None:
         query = query.where(Startup.sectors.any(Sector.code == sector))
     if stage is not None:
         query = query.where(Startup.stage_id == sa.select(Stage.id).where(Stage.code == stage).scalar_subquery())
     if park is not None:
         query = query.where(Startup.park_id == sa.select(Park.id).where(Park.code == park).scalar_subquery())
-    return newest_first(session, query, Startup.id, after=after, limit=limit)
+    return query
+
+
+def seeking_startups(session: Session, *, sector: str | None = None, stage: str | None = None,
+                     park: str | None = None, after: int | None = None, limit: int = 20) -> Page[Startup]:
+    """Startups that say they look for incubation, newest members first."""
+    return newest_first(session, _seeking(sa.select(Startup).options(*STARTUP_LOADS), sector, stage, park),
+                        Startup.id, after=after, limit=limit)
+
+
+def seeking_ids(session: Session, *, sector: str | None = None, stage: str | None = None,
+                park: str | None = None) -> list[int]:
+    """The ids of every startup looking for incubation that the filters keep (a ranking's candidates)."""
+    return list(session.scalars(_seeking(sa.select(Startup.id), sector, stage, park)))
+
+
+def startups_in_order(session: Session, ids: list[int]) -> list[Startup]:
+    rows = {s.id: s for s in session.scalars(sa.select(Startup).where(Startup.id.in_(ids)).options(*STARTUP_LOADS))} \
+        if ids else {}
+    return [rows[i] for i in ids if i in rows]

@@ -272,6 +272,11 @@ def of_bank(session: Session, bank_id: int) -> list[ProductListing]:
     return _listings(session, list(products))
 
 
+def active(session: Session) -> list[ProductListing]:
+    """Every bank's active products, oldest first."""
+    return _listings(session, list(session.scalars(_query().where(LoanProduct.is_active).order_by(LoanProduct.id))))
+
+
 def browse(session: Session, viewer_org_id: int, *, mine: bool = False, kind: LoanKind | None = None,
            bank_id: int | None = None, sector: str | None = None, after: int | None = None,
            limit: int = 20) -> Page[ProductListing]:

@@ -72,7 +72,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
             redis_client = redis.Redis.from_url(redis_url)
             redis_client.flushdb()
-        app = create_app({"SECRET_KEY": "browser-test", "DATABASE_URL": url, "REDIS_URL": redis_url})
+        app = create_app({"SECRET_KEY": "browser-test", "DATABASE_URL": url, "REDIS_URL": redis_url,
+                          "RECS_BACKGROUND_REBUILD": False})
         assert limiter.enabled, "rate limiting must stay on in the browser journeys"
         if redis_url:
             assert "redis" in type(limiter.storage).__name__.lower(), "the rate-limit counters must be in Redis"

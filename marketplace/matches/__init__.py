@@ -1,0 +1,1 @@
+"""Ranked matches: a startup's investors, loan products and incubation seats; save and dismiss."""

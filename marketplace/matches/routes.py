@@ -1,0 +1,95 @@
+"""``/matches``: the startup's ranked matches, one tab per side, and the save / dismiss buttons
+of the investors' and banks' ranked deal flow."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace.access import role_required, safe_next
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.models.enums import InteractionAction, Role
+from marketplace.services import interactions, reasons, recommendations, startup_profile
+from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS
+
+bp = Blueprint("matches", __name__, url_prefix="/matches")
+
+LIMIT = 30
+TABS = {INVESTORS: _l("Investors"), PRODUCTS: _l("Loan products"), CAPACITIES: _l("Incubation seats")}
+
+
+@dataclass
+class Item:
+    """A ranked match as the page shows it."""
+
+    row: Any  # an Investor, a Borrowable or an IncubationCapacity
+    reasons: list[str]
+    strength: float  # 0..1 within the list: the bar drawn beside it
+
+
+def strengths(scores: list[float]) -> list[float]:
+    """Scores scaled to the list: the best 1, the weakest a tenth (every match shows a bar)."""
+    if not scores:
+        return []
+    low, high = min(scores), max(scores)
+    return [1.0 if high == low else 0.1 + 0.9 * (s - low) / (high - low) for s in scores]
+
+
+@bp.get("/")
+@role_required(Role.STARTUP)
+def startup_matches() -> Any:
+    tab = request.args.get("tab", INVESTORS)
+    if tab not in TABS:
+        abort(404)
+    ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=date.today(), limit=LIMIT)
+    names = reasons.Names.load(db.session, [r for m in ranked for r in m.reasons])
+    items = [Item(m.item, reasons.sentences(m.reasons, names, offer=tab != INVESTORS), bar)
+             for m, bar in zip(ranked, strengths([m.score for m in ranked]))]
+    startup = startup_profile.own_startup(db.session, current_user.organization_id)
+    return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup)
+
+
+def _mark(need_id: int, action: InteractionAction | None) -> Any:
+    org_id = current_user.organization_id
+    try:
+        if action is None:
+            interactions.clear(db.session, org_id, need_id)
+        else:
+            interactions.mark(db.session, org_id, current_user.id, need_id, action)
+    except DomainError as error:
+        return _back(str(next(iter(error.errors.values()))[0]), "danger")
+    messages = {InteractionAction.SAVE: _("Saved. The need is marked with a star in your deal flow."),
+                InteractionAction.DISMISS: _("Dismissed: this need will not be shown in your ranked deal flow again."),
+                None: _("The mark is taken back.")}
+    return _back(messages[action], "success")
+
+
+def _back(message: str, category: str) -> Any:
+    """To the page the button was on, with the outcome said."""
+    flash(message, category)
+    fallback = url_for("banks.needs") if current_user.role == Role.BANK else url_for("investors.deal_flow_page")
+    return redirect(safe_next(request.form.get("next"), fallback))
+
+
+@bp.post("/needs/<int:need_id>/save")
+@role_required(Role.INVESTOR, Role.BANK)
+def save(need_id: int) -> Any:
+    return _mark(need_id, InteractionAction.SAVE)
+
+
+@bp.post("/needs/<int:need_id>/dismiss")
+@role_required(Role.INVESTOR, Role.BANK)
+def dismiss(need_id: int) -> Any:
+    return _mark(need_id, InteractionAction.DISMISS)
+
+
+@bp.post("/needs/<int:need_id>/clear")
+@role_required(Role.INVESTOR, Role.BANK)
+def clear(need_id: int) -> Any:
+    return _mark(need_id, None)

@@ -1,0 +1,315 @@
+"""The adapter between the database and ``recommender``: rows in, plain records out.
+
+This is the one module that knows both sides. Every ranked direction sees the marketplace as
+rounds and "investors" in the recommender's sense:
+
+* rounds: past funding rounds (``round:<id>``, with who invested: the history), open and past
+  funding needs (``need:<id>``), and a startup's own profile (``startup:<id>``) when it is the
+  thing being matched (incubators rank startups, a startup without an open need);
+* investors: investor organizations with their thesis, banks and incubators as organizations
+  (``org:<id>``, their declared bands the union of their offers), and single offers: loan
+  products (``product:<id>``) and incubation capacities (``capacity:<id>``).
+
+Interactions are investments ("funded") and the interaction log (saved, dismissed, intros).
+Amounts are yuan; a round recorded in US dollars is converted at ``USD_TO_YUAN``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from marketplace.models import (
+    Bank,
+    FundingNeed,
+    FundingRound,
+    IncubationCapacity,
+    Incubator,
+    Interaction,
+    Investor,
+    InvestorThesis,
+    LoanProduct,
+    Park,
+    Sector,
+    Stage,
+    Startup,
+)
+from marketplace.models.enums import InteractionAction, NeedStatus, TargetKind
+from marketplace.models.history import investments
+from marketplace.models.listings import (
+    capacity_sectors,
+    need_sectors,
+    product_sectors,
+    product_stages,
+    thesis_parks,
+    thesis_partner_incubators,
+    thesis_sector_groups,
+    thesis_sectors,
+    thesis_stages,
+)
+from marketplace.models.organizations import startup_sectors
+from recommender.records import Dataset, Round
+from recommender.records import Interaction as Link
+from recommender.records import Investor as InvestorRecord
+
+USD_TO_YUAN = 7.2
+
+# What the recommender makes of each logged action (see recommender.records.KIND_WEIGHTS).
+ACTION_KINDS = {
+    InteractionAction.SAVE: "saved",
+    InteractionAction.DISMISS: "dismissed",
+    InteractionAction.INTRO_REQUESTED: "intro_requested",
+    InteractionAction.INTRO_ACCEPTED: "intro_accepted",
+    InteractionAction.FUNDED: "funded",
+}
+
+
+def need_key(need_id: int) -> str:
+    return f"need:{need_id}"
+
+
+def startup_key(startup_id: int) -> str:
+    return f"startup:{startup_id}"
+
+
+def org_key(org_id: int) -> str:
+    return f"org:{org_id}"
+
+
+def product_key(product_id: int) -> str:
+    return f"product:{product_id}"
+
+
+def capacity_key(capacity_id: int) -> str:
+    return f"capacity:{capacity_id}"
+
+
+def key_id(key: str) -> int:
+    """``"need:12"`` -> 12."""
+    return int(key.rsplit(":", 1)[1])
+
+
+class _Words:
+    """Codes of the reference rows by id, read once per build."""
+
+    def __init__(self, session: Session):
+        self.sector = {i: (code, group.value) for i, code, group in
+                       session.execute(sa.select(Sector.id, Sector.code, Sector.group))}
+        self.stage = {i: (code, ordinal) for i, code, ordinal in
+                      session.execute(sa.select(Stage.id, Stage.code, Stage.ordinal))}
+        self.park = dict(session.execute(sa.select(Park.id, Park.code)).all())
+
+
+def _grouped(session: Session, query: sa.Select) -> dict[int, list]:
+    out: dict[int, list] = defaultdict(list)
+    for owner, value in session.execute(query):
+        out[owner].append(value)
+    return out
+
+
+class _Startups:
+    """Each startup's primary sector, stage, park and text, for the rounds it raises."""
+
+    def __init__(self, session: Session, words: _Words):
+        self.words = words
+        self.sectors = _grouped(session, sa.select(startup_sectors.c.startup_id, startup_sectors.c.sector_id)
+                                .order_by(startup_sectors.c.startup_id, startup_sectors.c.position))
+        self.rows = {row.id: row for row in session.execute(sa.select(
+            Startup.id, Startup.stage_id, Startup.park_id, Startup.summary_zh, Startup.summary_en, Startup.name))}
+
+    def sector(self, startup_id: int, own: Iterable[int] = ()) -> tuple[str, str]:
+        ids = list(own) or self.sectors.get(startup_id, [])
+        return self.words.sector.get(ids[0], ("", "")) if ids else ("", "")
+
+    def park(self, startup_id: int) -> str:
+        row = self.rows.get(startup_id)
+        return self.words.park.get(row.park_id, "") if row is not None and row.park_id else ""
+
+    def text(self, startup_id: int) -> str:
+        row = self.rows.get(startup_id)
+        return " ".join(filter(None, (row.summary_zh, row.summary_en))) if row is not None else ""
+
+    def round(self, startup_id: int, day: date) -> Round | None:
+        """The startup itself as a thing to match (its profile, no amount)."""
+        row = self.rows.get(startup_id)
+        if row is None:
+            return None
+        sector, group = self.sector(startup_id)
+        stage, rank = self.words.stage.get(row.stage_id, ("", None))
+        return Round(key=startup_key(startup_id), company=startup_key(startup_id), date=day, sector=sector,
+                     sector_group=group, stage=stage, stage_rank=rank, region=self.park(startup_id),
+                     text=" ".join(filter(None, (row.name, self.text(startup_id)))))
+
+
+def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, statuses=None,
+                words: _Words | None = None, startups: _Startups | None = None) -> list[Round]:
+    """Funding needs as rounds: all of ``need_ids``, or every need of ``statuses`` (not drafts)."""
+    words = words or _Words(session)
+    startups = startups or _Startups(session, words)
+    query = sa.select(FundingNeed.id, FundingNeed.startup_id, FundingNeed.stage_id, FundingNeed.amount_max,
+                      FundingNeed.title, FundingNeed.summary, FundingNeed.created_at).order_by(FundingNeed.id)
+    if need_ids is not None:
+        query = query.where(FundingNeed.id.in_(list(need_ids)))
+    else:
+        query = query.where(FundingNeed.status.in_(statuses or (NeedStatus.OPEN, NeedStatus.CLOSED,
+                                                                NeedStatus.FUNDED)))
+    rows = session.execute(query).all()
+    sectors = _grouped(session, sa.select(need_sectors.c.need_id, need_sectors.c.sector_id)
+                       .where(need_sectors.c.need_id.in_([r.id for r in rows]))
+                       .order_by(need_sectors.c.need_id, need_sectors.c.sector_id)) if rows else {}
+    out = []
+    for r in rows:
+        sector, group = startups.sector(r.startup_id, sectors.get(r.id, ()))
+        stage, rank = words.stage.get(r.stage_id, ("", None))
+        out.append(Round(key=need_key(r.id), company=startup_key(r.startup_id), date=r.created_at.date(),
+                         sector=sector, sector_group=group, stage=stage, stage_rank=rank,
+                         region=startups.park(r.startup_id), amount=float(r.amount_max),
+                         text=" ".join(filter(None, (r.title, r.summary, startups.text(r.startup_id))))))
+    return out
+
+
+def startup_rounds(session: Session, startup_ids: Iterable[int], day: date) -> list[Round]:
+    """Startups' profiles as rounds (what an incubator or a startup without a need is matched on)."""
+    startups = _Startups(session, _Words(session))
+    return [r for r in (startups.round(i, day) for i in startup_ids) if r is not None]
+
+
+def _history_rounds(session: Session, words: _Words, startups: _Startups) -> tuple[list[Round], list[Link]]:
+    rounds, links = [], []
+    for r in session.execute(sa.select(FundingRound.id, FundingRound.startup_id, FundingRound.stage_id,
+                                       FundingRound.round_type, FundingRound.funded_on,
+                                       FundingRound.raised_amount_usd).order_by(FundingRound.id)):
+        sector, group = startups.sector(r.startup_id)
+        stage, rank = words.stage.get(r.stage_id, (r.round_type, None))
+        rounds.append(Round(key=f"round:{r.id}", company=startup_key(r.startup_id), date=r.funded_on,
+                            sector=sector, sector_group=group, stage=stage, stage_rank=rank,
+                            region=startups.park(r.startup_id),
+                            amount=None if r.raised_amount_usd is None else r.raised_amount_usd * USD_TO_YUAN))
+    for round_id, investor_id in session.execute(sa.select(investments.c.round_id, investments.c.investor_id)):
+        links.append(Link(investor=org_key(investor_id), round=f"round:{round_id}", kind="funded"))
+    return rounds, links
+
+
+def _logged(session: Session, need_keys: set[str]) -> list[Link]:
+    """The interaction log on needs, as the recommender's interactions."""
+    out = []
+    for org_id, target_id, action in session.execute(
+            sa.select(Interaction.organization_id, Interaction.target_id, Interaction.action)
+            .where(Interaction.target_kind == TargetKind.NEED, Interaction.action.in_(list(ACTION_KINDS)))
+            .order_by(Interaction.id)):
+        key = need_key(target_id)
+        if key in need_keys:
+            out.append(Link(investor=org_key(org_id), round=key, kind=ACTION_KINDS[action]))
+    return out
+
+
+def _band(ordinals: list[int]) -> tuple[float | None, float | None]:
+    return (float(min(ordinals)), float(max(ordinals))) if ordinals else (None, None)
+
+
+def investor_records(session: Session, words: _Words) -> list[InvestorRecord]:
+    """Investor organizations with their theses."""
+    theses = {row.investor_id: row for row in session.execute(sa.select(
+        InvestorThesis.id, InvestorThesis.investor_id, InvestorThesis.summary, InvestorThesis.ticket_min,
+        InvestorThesis.ticket_max))}
+    by_thesis = {row.id: row.investor_id for row in theses.values()}
+
+    def per_investor(table, column) -> dict[int, list]:
+        grouped = _grouped(session, sa.select(table.c.thesis_id, column))
+        return {by_thesis[t]: values for t, values in grouped.items() if t in by_thesis}
+
+    sectors = per_investor(thesis_sectors, thesis_sectors.c.sector_id)
+    groups = per_investor(thesis_sector_groups, thesis_sector_groups.c.sector_group)
+    stages = per_investor(thesis_stages, thesis_stages.c.stage_id)
+    parks = per_investor(thesis_parks, thesis_parks.c.park_id)
+    partners = per_investor(thesis_partner_incubators, thesis_partner_incubators.c.incubator_id)
+    out = []
+    for org_id, kind, park_id in session.execute(sa.select(Investor.id, Investor.investor_kind, Investor.park_id)
+                                                 .order_by(Investor.id)):
+        thesis = theses.get(org_id)
+        low, high = _band([words.stage[s][1] for s in stages.get(org_id, [])])
+        out.append(InvestorRecord(
+            id=org_key(org_id), kind=kind.value, region=words.park.get(park_id, ""),
+            sectors=tuple(words.sector[s][0] for s in sectors.get(org_id, [])),
+            sector_groups=tuple(getattr(g, "value", g) for g in groups.get(org_id, [])),
+            stage_min=low, stage_max=high,
+            ticket_min=None if thesis is None else float(thesis.ticket_min),
+            ticket_max=None if thesis is None else float(thesis.ticket_max),
+            regions=tuple(words.park[p] for p in parks.get(org_id, [])),
+            text="" if thesis is None else thesis.summary,
+            incubators=tuple(org_key(i) for i in partners.get(org_id, []))))
+    return out
+
+
+def product_records(session: Session, words: _Words) -> list[InvestorRecord]:
+    """Active loan products as "investors" (kind ``loan_<kind>``), and each bank as the union of them."""
+    sectors = _grouped(session, sa.select(product_sectors.c.product_id, product_sectors.c.sector_id))
+    stages = _grouped(session, sa.select(product_stages.c.product_id, product_stages.c.stage_id))
+    parks = dict(session.execute(sa.select(Bank.id, Bank.park_id)).all())
+    out, banks = [], defaultdict(list)
+    for p in session.execute(sa.select(LoanProduct.id, LoanProduct.bank_id, LoanProduct.kind, LoanProduct.name,
+                                       LoanProduct.description, LoanProduct.amount_min, LoanProduct.amount_max)
+                             .where(LoanProduct.is_active).order_by(LoanProduct.id)):
+        low, high = _band([words.stage[s][1] for s in stages.get(p.id, [])])
+        record = InvestorRecord(
+            id=product_key(p.id), kind=f"loan_{p.kind.value}", region=words.park.get(parks.get(p.bank_id), ""),
+            sectors=tuple(words.sector[s][0] for s in sectors.get(p.id, [])), stage_min=low, stage_max=high,
+            ticket_min=float(p.amount_min), ticket_max=float(p.amount_max), text=f"{p.name} {p.description}")
+        out.append(record)
+        banks[p.bank_id].append(record)
+    for bank_id in sorted(parks):
+        out.append(_union(org_key(bank_id), "bank", words.park.get(parks[bank_id], ""), banks.get(bank_id, [])))
+    return out
+
+
+def capacity_records(session: Session, words: _Words) -> list[InvestorRecord]:
+    """Incubation capacities as "investors" (kind ``capacity``), and each incubator as their union."""
+    sectors = _grouped(session, sa.select(capacity_sectors.c.capacity_id, capacity_sectors.c.sector_id))
+    parks = dict(session.execute(sa.select(Incubator.id, Incubator.park_id)).all())
+    out, incubators = [], defaultdict(list)
+    for c in session.execute(sa.select(IncubationCapacity.id, IncubationCapacity.incubator_id,
+                                       IncubationCapacity.title, IncubationCapacity.conditions,
+                                       IncubationCapacity.stage_min_id, IncubationCapacity.stage_max_id)
+                             .order_by(IncubationCapacity.id)):
+        record = InvestorRecord(
+            id=capacity_key(c.id), kind="capacity", region=words.park.get(parks.get(c.incubator_id), ""),
+            sectors=tuple(words.sector[s][0] for s in sectors.get(c.id, [])),
+            stage_min=float(words.stage[c.stage_min_id][1]), stage_max=float(words.stage[c.stage_max_id][1]),
+            text=f"{c.title} {c.conditions}")
+        out.append(record)
+        incubators[c.incubator_id].append(record)
+    for incubator_id in sorted(parks):
+        out.append(_union(org_key(incubator_id), "incubator", words.park.get(parks[incubator_id], ""),
+                          incubators.get(incubator_id, [])))
+    return out
+
+
+def _union(key: str, kind: str, region: str, offers: list[InvestorRecord]) -> InvestorRecord:
+    """An organization described by all its offers together."""
+    lows = [o.stage_min for o in offers if o.stage_min is not None]
+    highs = [o.stage_max for o in offers if o.stage_max is not None]
+    tickets_low = [o.ticket_min for o in offers if o.ticket_min is not None]
+    tickets_high = [o.ticket_max for o in offers if o.ticket_max is not None]
+    # an offer open to every sector opens the organization to every sector
+    sectors = () if any(not o.sectors for o in offers) else tuple(sorted({s for o in offers for s in o.sectors}))
+    return InvestorRecord(id=key, kind=kind, region=region, sectors=sectors,
+                          stage_min=min(lows) if lows else None, stage_max=max(highs) if highs else None,
+                          ticket_min=min(tickets_low) if tickets_low else None,
+                          ticket_max=max(tickets_high) if tickets_high else None,
+                          text=" ".join(o.text for o in offers))
+
+
+def dataset(session: Session, today: date) -> Dataset:
+    """Everything the recommender may learn from, as known ``today``: past rounds and who joined
+    them, every need that was ever open and what was done with it, and what every investor,
+    bank, loan product, incubator and capacity declares."""
+    words = _Words(session)
+    startups = _Startups(session, words)
+    rounds, links = _history_rounds(session, words, startups)
+    needs = need_rounds(session, words=words, startups=startups)
+    links += _logged(session, {r.key for r in needs})
+    investors = investor_records(session, words) + product_records(session, words) + capacity_records(session, words)
+    return Dataset.from_records(rounds + needs, links, investors, as_of=today + timedelta(days=1))

@@ -1,0 +1,106 @@
+"""What a startup can use today: the loan products it qualifies for, with the amount it could
+borrow, and the incubation capacities with a seat for it.
+
+A product qualifies when it is active and its sectors, stages, enterprise tiers and minimum
+months of operation admit the startup (an empty set admits everyone). What can be borrowed:
+
+* a credit loan: up to the product's maximum;
+* an IP-pledge loan: each granted patent or right of a kind the product accepts, with the
+  remaining life the product asks, pledged at the product's rate of its appraised value; the
+  sum capped by the product's maximum;
+* an investment-linked loan: the product's loan-to-equity ratio of the startup's open equity
+  round, capped by the product's maximum.
+
+Below the product's minimum there is nothing to borrow, and the product is not offered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace.models import FundingNeed, IncubationCapacity, IPAsset, Startup
+from marketplace.models.enums import Instrument, IPStatus, LoanKind, NeedStatus
+from marketplace.services import loan_products
+from marketplace.services.loan_products import ProductListing
+
+
+@dataclass
+class Borrowable:
+    """A product the startup qualifies for and how much it could borrow under it."""
+
+    listing: ProductListing
+    amount: int  # yuan
+    pledged: list[IPAsset] = field(default_factory=list)  # IP-pledge: the assets counted
+    equity_round: FundingNeed | None = None  # linked: the round the loan rides on
+
+
+def _months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def _admits(listing: ProductListing, startup: Startup, today: date) -> bool:
+    product = listing.product
+    sectors = {s.id for s in product.sectors}
+    if sectors and not sectors & {s.id for s in startup.sectors}:
+        return False
+    if product.stages and startup.stage_id not in {s.id for s in product.stages}:
+        return False
+    if listing.tiers and not {t.tier for t in startup.tiers if t.is_valid_on(today)} & set(listing.tiers):
+        return False
+    if product.min_months_operating:
+        if startup.founded_on is None or _months_between(startup.founded_on, today) < product.min_months_operating:
+            return False
+    return True
+
+
+def _pledgeable(listing: ProductListing, assets: list[IPAsset], today: date) -> tuple[int, list[IPAsset]]:
+    rates = {r.ip_kind: r.rate for r in listing.product.pledge_rates}
+    life = listing.product.min_remaining_life_months or 0
+    counted = [a for a in assets if a.status == IPStatus.GRANTED and a.kind in rates and a.appraised_value
+               and (a.expires_on is None or _months_between(today, a.expires_on) >= life)]
+    return int(sum(a.appraised_value * rates[a.kind] for a in counted)), counted
+
+
+def loan_products_for(session: Session, startup: Startup, today: date) -> list[Borrowable]:
+    """The active products the startup qualifies for and could borrow something under."""
+    assets = list(session.scalars(sa.select(IPAsset).where(IPAsset.startup_id == startup.id)))
+    equity = session.scalar(sa.select(FundingNeed).where(
+        FundingNeed.startup_id == startup.id, FundingNeed.status == NeedStatus.OPEN,
+        FundingNeed.instrument == Instrument.EQUITY).order_by(FundingNeed.amount_max.desc(), FundingNeed.id))
+    out = []
+    for listing in loan_products.active(session):
+        if not _admits(listing, startup, today):
+            continue
+        product = listing.product
+        pledged: list[IPAsset] = []
+        if product.kind == LoanKind.CREDIT:
+            amount = product.amount_max
+        elif product.kind == LoanKind.IP_PLEDGE:
+            amount, pledged = _pledgeable(listing, assets, today)
+        elif equity is not None and product.loan_to_equity_ratio:
+            amount = int(equity.amount_max * product.loan_to_equity_ratio)
+        else:
+            amount = 0
+        amount = min(amount, product.amount_max)
+        if amount >= product.amount_min and amount > 0:
+            out.append(Borrowable(listing, amount, pledged, equity if product.kind == LoanKind.LINKED else None))
+    return out
+
+
+def capacities_for(session: Session, startup: Startup, today: date) -> list[IncubationCapacity]:
+    """Open offers that have not ended, with seats left, whose stage band and sectors admit the startup."""
+    query = (sa.select(IncubationCapacity)
+             .where(IncubationCapacity.is_open, IncubationCapacity.ends_on >= today,
+                    IncubationCapacity.seats_taken < IncubationCapacity.seats_total)
+             .options(selectinload(IncubationCapacity.incubator), selectinload(IncubationCapacity.sectors),
+                      selectinload(IncubationCapacity.stage_min), selectinload(IncubationCapacity.stage_max))
+             .order_by(IncubationCapacity.id))
+    sectors = {s.id for s in startup.sectors}
+    stage = startup.stage.ordinal if startup.stage is not None else None
+    return [c for c in session.scalars(query)
+            if (not c.sectors or {s.id for s in c.sectors} & sectors)
+            and (stage is None or c.stage_min.ordinal <= stage <= c.stage_max.ordinal)]
+

@@ -1,0 +1,367 @@
+"""Ranked matches in every direction, with their reasons: the recommender serving the marketplace.
+
+The serving state (``Engine``) is the trained model's weights (``flask recs train`` writes them
+to ``RECS_MODEL_PATH``; before the first training, ``recommender.prior``'s stated weights), the
+features fitted on what the database holds now (``marketplace.recs.dataset``), and the open
+needs as one table. It is built once per process for each cache version (``marketplace.cache``)
+and day; each viewer's ranking in each direction is then cached under the viewer's own key.
+
+Directions: needs for an investor or a bank (deal flow, filters applied on top of the
+ranking), investors, loan products and incubation capacities for a startup, startups for an
+incubator.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace import cache, recs
+from marketplace.extensions import db
+from marketplace.models import FundingNeed, Investor
+from marketplace.models.enums import Instrument, NeedStatus
+from marketplace.services import deal_flow, interactions
+from marketplace.services.deal_flow import NeedFilters
+from recommender import io as model_io
+from recommender.model import LearnedRanker
+from recommender.prior import prior_ranker
+from recommender.rank import explain
+from recommender.records import InvestorTable, Round, RoundTable
+from recommender.serve import RoundIndex, top_investors
+
+REASONS = 5  # asked of the recommender; the pages show three (services.reasons.SHOWN)
+BEST_MATCH = "best"  # the deal flow's ranked order, next to deal_flow.NeedSort's
+
+# Directions, and the cache's name for each.
+NEEDS, INVESTORS, PRODUCTS, CAPACITIES, STARTUPS = "needs", "investors", "loan-products", "capacities", "startups"
+
+
+@dataclass
+class Reason:
+    code: str
+    values: dict
+
+
+@dataclass
+class Match:
+    """One ranked item: its id in its own table, its score, and why it ranks there."""
+
+    id: int
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass
+class Ranking:
+    """A viewer's ranking in one direction: ids best first, their scores, and how many there are
+    in all (a deal-flow list is ranked only as deep as the pages asked for)."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    total: int = -1  # -1: as many as ``ids``
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            self.total = len(self.ids)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(buffer, ids=self.ids.astype(np.int64), scores=self.scores.astype(np.float32),
+                 total=np.array([self.total]))
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Ranking:
+        with np.load(io.BytesIO(data)) as arrays:
+            return cls(arrays["ids"], arrays["scores"], int(arrays["total"][0]))
+
+    @classmethod
+    def of(cls, ids: np.ndarray, scores: np.ndarray) -> Ranking:
+        """Best first; equal scores keep the order of ``ids``."""
+        order = np.argsort(-scores, kind="stable")
+        return cls(np.asarray(ids, dtype=np.int64)[order], np.asarray(scores, dtype=np.float32)[order])
+
+
+@dataclass
+class Engine:
+    ranker: LearnedRanker
+    needs: RoundTable  # the open needs, by id
+    need_ids: np.ndarray
+    fingerprint: str
+    day: date
+    trained: bool
+    declared: InvestorTable  # what every investor, bank, product and capacity declares, sorted by id
+    index: RoundIndex | None  # the open needs, for one viewer's best among them fast
+
+    def top_needs(self, viewer: str, k: int, mask: np.ndarray) -> Ranking:
+        """The viewer's ``k`` best open needs among those ``mask`` keeps (``need_ids`` order)."""
+        total = int(np.count_nonzero(mask))
+        if self.index is None or k == 0 or total == 0:
+            return Ranking(np.zeros(0, np.int64), np.zeros(0, np.float32), total)
+        best = self.index.top_rounds(viewer, k=k, mask=mask, reasons=0)
+        return Ranking(np.array([recs.key_id(m.id) for m in best], dtype=np.int64),
+                       np.array([m.score for m in best], dtype=np.float32), total)
+
+    def top_investors(self, round_record: Round, candidates: Sequence[int], key_of: Callable[[int], str]) -> Ranking:
+        """``candidates`` (ids that ``key_of`` names) ranked for one round."""
+        best = top_investors(self.ranker, RoundTable.from_records([round_record]), 0,
+                             [key_of(c) for c in candidates], k=len(candidates), reasons=0)
+        return Ranking(np.array([recs.key_id(m.id) for m in best], dtype=np.int64),
+                       np.array([m.score for m in best], dtype=np.float32))
+
+    def reasons(self, rounds: RoundTable, rows: Sequence[int], viewers: Sequence[str],
+                direction: str) -> list[list[Reason]]:
+        """Each pair's top reasons, from the model of ``direction`` ("rounds": an investor's needs or
+        startups, "investors": a round's investors, products or seats); ``history`` in their values
+        says whether the investor's side has rounds of its own (else only what it declares)."""
+        viewers = np.asarray(viewers, dtype=str)
+        why = explain(self.ranker, rounds, np.asarray(rows, dtype=np.int64), viewers, REASONS, direction=direction)
+        feat = self.ranker.featurizer_
+        history = feat.rounds_[feat.investor_index(viewers)] > 0 if len(viewers) else []
+        return [[Reason(code, {**values, "history": bool(h), **self._declared_fit(code, rounds, row, viewer)})
+                 for code, values in pair]
+                for pair, h, row, viewer in zip(why, history, rows, viewers)]
+
+    def _declared_fit(self, code: str, rounds: RoundTable, row: int, viewer: str) -> dict:
+        """For a thesis (or offer) reason: which declared criteria the round meets, and the ticket."""
+        if code != "thesis_fit":
+            return {}
+        at = np.searchsorted(self.declared.id, viewer)
+        if at >= len(self.declared) or self.declared.id[at] != viewer:
+            return {}
+        d = self.declared.take([at])
+        fits = []
+        if (rounds.sector[row] and rounds.sector[row] in d.sectors[0]) or \
+                (rounds.sector_group[row] and rounds.sector_group[row] in d.sector_groups[0]):
+            fits.append("sector")
+        if d.stage_min[0] <= rounds.stage_rank[row] <= d.stage_max[0]:
+            fits.append("stage")
+        if d.ticket_min[0] <= rounds.amount[row] <= d.ticket_max[0]:
+            fits.append("ticket")
+        return {"fits": fits, "ticket": [float(d.ticket_min[0]), float(d.ticket_max[0])] if "ticket" in fits else None}
+
+
+_lock = threading.Lock()
+
+
+def model_path() -> Path:
+    """The folder ``flask recs train`` saves the model to (``RECS_MODEL_PATH``, or instance/recs/model)."""
+    return Path(current_app.config.get("RECS_MODEL_PATH") or Path(current_app.instance_path) / "recs" / "model")
+
+
+def has_model(path: Path) -> bool:
+    return (path / model_io.META).exists()
+
+
+def _load_model(path: Path) -> LearnedRanker | None:
+    return model_io.load(path) if has_model(path) else None
+
+
+def engine(session: Session, today: date) -> Engine:
+    """This process's serving state for the current cache version, day and model.
+
+    Built on the spot when there is none. When there is an older one and
+    ``RECS_BACKGROUND_REBUILD`` is on (the default), the new one is built by a thread while the
+    older one keeps answering: at 100,000 needs a build takes seconds, and no request should wait
+    for it. Tests turn it off, to see each write's effect at once."""
+    app = current_app._get_current_object()
+    version = cache.store().version()
+    path = model_path()
+    meta = path / model_io.META
+    key = (version, today, str(path), meta.stat().st_mtime_ns if meta.exists() else 0)
+    held = app.extensions.get("zjm_engine")
+    if held is not None and held[0] == key:
+        return held[1]
+    if held is not None and app.config["RECS_BACKGROUND_REBUILD"]:
+        _rebuild_in_background(app, key, today, path, version)
+        return held[1]
+    with _lock:
+        held = app.extensions.get("zjm_engine")
+        if held is None or held[0] != key:
+            held = key, build_engine(session, today, _load_model(path), version)
+            app.extensions["zjm_engine"] = held
+        return held[1]
+
+
+def warm_up(app: Flask) -> threading.Thread:
+    """Build the serving state in a thread, so that a new server process has it before its first
+    ranked page (gunicorn calls this as each worker starts)."""
+    def build() -> None:
+        with app.app_context():
+            try:
+                engine(db.session, date.today())
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=build, name="recs-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _rebuild_in_background(app: Flask, key: tuple, today: date, path: Path, version: int) -> None:
+    with _lock:
+        if app.extensions.get("zjm_engine_building") == key:
+            return
+        app.extensions["zjm_engine_building"] = key
+
+    def build() -> None:
+        with app.app_context():
+            try:
+                app.extensions["zjm_engine"] = key, build_engine(db.session, today, _load_model(path), version)
+            except Exception:  # the older state keeps serving; the next request tries again
+                app.logger.exception("rebuilding the recommender's serving state failed")
+            finally:
+                db.session.remove()
+                with _lock:
+                    app.extensions.pop("zjm_engine_building", None)
+
+    threading.Thread(target=build, name="recs-rebuild", daemon=True).start()
+
+
+def build_engine(session: Session, today: date, model: LearnedRanker | None, version: int = 0) -> Engine:
+    """The features of what the database holds ``today``, under ``model``'s weights (or the prior's)."""
+    data = recs.dataset(session, today)
+    ranker = prior_ranker(data) if model is None else model.refit_features(data)
+    ids = np.array(sorted(deal_flow.open_need_ids(session, today)), dtype=np.int64)
+    rows = {key: row for row, key in enumerate(data.rounds.key)}  # every need ever open is in the data
+    needs = data.rounds.take([rows[recs.need_key(i)] for i in ids])
+    digest = hashlib.sha1(f"{version}|{today}|{data.summary()}|{model is not None}".encode())
+    digest.update(ids.tobytes())
+    declared = data.investors.take(np.argsort(data.investors.id, kind="stable"))
+    index = RoundIndex(ranker, needs) if len(ids) else None
+    return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index)
+
+
+def _ranking(eng: Engine, direction: str, viewer: str, compute: Callable[[], Ranking]) -> Ranking:
+    """The viewer's ranking from the cache, computed and stored on a miss."""
+    store = cache.store()
+    key = cache.list_key(eng.fingerprint, direction, viewer)
+    held = store.get(key)
+    if held is not None:
+        return Ranking.from_bytes(held)
+    ranking = compute()
+    store.set(key, ranking.to_bytes(), cache.LIST_TTL_SECONDS)
+    return ranking
+
+
+@dataclass
+class NeedMatches:
+    matches: list[Match]
+    total: int
+    offset: int
+
+
+def _depth(wanted: int) -> int:
+    """How deep to rank: the next of 100, 200, 400, ... that covers ``wanted`` (so that the pages
+    after it come from the same cached list)."""
+    depth = 100
+    while depth < wanted:
+        depth *= 2
+    return depth
+
+
+def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: date, offset: int = 0,
+              limit: int = 20) -> NeedMatches:
+    """A page of the open needs ``filters`` keep, best first for the investor or bank ``org_id``,
+    less those it dismissed. The list is cached under the viewer, the filters and the dismissed
+    needs, so that the next pages and a return to the same view cost no ranking and no id query."""
+    eng = engine(session, today)
+    viewer = recs.org_key(org_id)
+    dismissed = np.array(sorted(interactions.dismissed(session, org_id)), dtype=np.int64)
+    depth = _depth(offset + limit)
+    view = hashlib.sha1(repr(filters).encode() + dismissed.tobytes()).hexdigest()[:16]
+
+    def compute() -> Ranking:
+        if filters == NeedFilters():
+            mask = np.ones(len(eng.need_ids), dtype=bool)
+        else:
+            mask = np.isin(eng.need_ids, deal_flow.matching_ids(session, filters, today))
+        mask &= ~np.isin(eng.need_ids, dismissed)
+        return eng.top_needs(viewer, depth, mask)
+
+    ranking = _ranking(eng, NEEDS, f"{viewer}:{view}:{depth}", compute)
+    page_ids, page_scores = ranking.ids[offset:offset + limit], ranking.scores[offset:offset + limit]
+    rows = np.searchsorted(eng.need_ids, page_ids)
+    why = eng.reasons(eng.needs, rows, [viewer] * len(rows), "rounds")
+    return NeedMatches([Match(int(i), float(s), w) for i, s, w in zip(page_ids, page_scores, why)],
+                       ranking.total, offset)
+
+
+def _candidates_key(viewer: str, candidates: Sequence[int]) -> str:
+    """The cache's viewer part for a ranking of these candidates (eligibility may change them
+    without a write the version watches: an IP asset, a seat taken)."""
+    return f"{viewer}:{hashlib.sha1(np.asarray(candidates, dtype=np.int64).tobytes()).hexdigest()[:12]}"
+
+
+def _for_round(eng: Engine, direction: str, viewer: str, round_record: Round, candidates: Sequence[int],
+               key_of: Callable[[int], str], limit: int | None = None) -> list[Match]:
+    """``candidates`` (ids of ``key_of``'s kind) ranked for one round (a need or a startup's profile)."""
+    ranking = _ranking(eng, direction, _candidates_key(viewer, candidates),
+                       lambda: eng.top_investors(round_record, candidates, key_of))
+    ids, scores = ranking.ids[:limit], ranking.scores[:limit]
+    why = eng.reasons(RoundTable.from_records([round_record]), np.zeros(len(ids), dtype=np.int64),
+                      [key_of(int(i)) for i in ids], "investors")
+    return [Match(int(i), float(s), w) for i, s, w in zip(ids, scores, why)]
+
+
+def startup_round(session: Session, startup_id: int, today: date) -> Round | None:
+    """What a startup is matched on: its largest open equity need, else its latest open need,
+    else its profile."""
+    need_id = session.scalar(sa.select(FundingNeed.id).where(
+        FundingNeed.startup_id == startup_id, FundingNeed.status == NeedStatus.OPEN)
+        .order_by((FundingNeed.instrument == Instrument.EQUITY).desc(), FundingNeed.amount_max.desc(),
+                  FundingNeed.id.desc()).limit(1))
+    if need_id is not None:
+        return recs.need_rounds(session, [need_id])[0]
+    found = recs.startup_rounds(session, [startup_id], today)
+    return found[0] if found else None
+
+
+def for_startup(session: Session, startup_id: int, direction: str, candidates: Sequence[int], *, today: date,
+                limit: int | None = None) -> list[Match]:
+    """Investors (organization ids), loan products or capacities (``direction``) ranked for a startup."""
+    key_of = {INVESTORS: recs.org_key, PRODUCTS: recs.product_key, CAPACITIES: recs.capacity_key}[direction]
+    round_record = startup_round(session, startup_id, today)
+    if round_record is None or not candidates:
+        return []
+    return _for_round(engine(session, today), direction, recs.startup_key(startup_id), round_record,
+                      sorted(candidates), key_of, limit)
+
+
+def member_investors(session: Session) -> list[int]:
+    """Investors that are members (not history imported from an outside source)."""
+    return list(session.scalars(sa.select(Investor.id).where(Investor.source.is_(None)).order_by(Investor.id)))
+
+
+def investors_by_id(session: Session, ids: Sequence[int]) -> list[Investor]:
+    """Investors with their theses, as a match list shows them."""
+    return list(session.scalars(sa.select(Investor).where(Investor.id.in_(list(ids)))
+                                .options(selectinload(Investor.thesis), selectinload(Investor.park)))) if ids else []
+
+
+def startups_for(session: Session, incubator_id: int, candidates: Sequence[int], *, today: date,
+                 limit: int | None = None) -> list[Match]:
+    """Startups (``candidates``) ranked for the incubator ``incubator_id`` as a whole."""
+    eng = engine(session, today)
+    viewer = recs.org_key(incubator_id)
+    rounds = RoundTable.from_records(recs.startup_rounds(session, sorted(candidates), today))
+    ids = np.array([recs.key_id(k) for k in rounds.key], dtype=np.int64)
+
+    def compute() -> Ranking:
+        scores = eng.ranker.score(rounds, [viewer], shortlist="columns")[:, 0] if len(ids) else np.zeros(0)
+        return Ranking.of(ids, scores)
+
+    ranking = _ranking(eng, STARTUPS, _candidates_key(viewer, ids), compute)
+    top_ids, top_scores = ranking.ids[:limit], ranking.scores[:limit]
+    rows = np.searchsorted(ids, top_ids) if len(ids) else np.zeros(0, np.int64)
+    why = eng.reasons(rounds, rows, [viewer] * len(rows), "rounds")
+    return [Match(int(i), float(s), w) for i, s, w in zip(top_ids, top_scores, why)]

@@ -1,0 +1,148 @@
+"""The recommender's reason codes as sentences in the reader's language.
+
+``recommender.rank.explain`` gives each match up to three ``(code, values)`` reasons; values
+carry codes (sectors, stages, parks, organization keys) that are named here in the current
+locale. What a profile reason says depends on where the evidence came from: history ("funded
+4 integrated-circuit rounds") or what is declared ("the thesis covers integrated circuits";
+for a loan product or an incubator's seats, "the offer covers ...").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import format_percent, ngettext
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from marketplace import recs
+from marketplace.i18n import locale_code, localized, yuan
+from marketplace.models import Organization, Park, Sector, Stage, TaxonomyVersion
+from marketplace.services.matching import Reason
+
+
+@dataclass
+class Names:
+    """Reference rows by code, and organizations by key, for the reasons of one page."""
+
+    sectors: dict[str, Sector]
+    stages: dict[str, Stage]
+    parks: dict[str, Park]
+    orgs: dict[str, str]
+
+    @classmethod
+    def load(cls, session: Session, reasons: Iterable[Reason]) -> Names:
+        keys = {k for r in reasons for k in [*r.values.get("with", ()), r.values.get("incubator", "")] if k}
+        ids = [recs.key_id(k) for k in keys]
+        orgs = {recs.org_key(o.id): o.display_name(locale_code())
+                for o in session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))} if ids else {}
+        return cls(
+            sectors={s.code: s for s in session.scalars(sa.select(Sector).join(TaxonomyVersion)
+                                                        .where(TaxonomyVersion.is_current))},
+            stages={s.code: s for s in session.scalars(sa.select(Stage))},
+            parks={p.code: p for p in session.scalars(sa.select(Park))},
+            orgs=orgs,
+        )
+
+    def _name(self, table: dict, code: str) -> str:
+        row = table.get(code)
+        return localized(row) if row is not None else code
+
+    def sector(self, code: str) -> str:
+        return self._name(self.sectors, code)
+
+    def stage(self, code: str) -> str:
+        return self._name(self.stages, code)
+
+    def park(self, code: str) -> str:
+        return self._name(self.parks, code)
+
+
+SHOWN = 3
+DECLARED_PROFILE = ("sector_stage_history", "sector_history", "stage_history")
+
+
+def shown(reasons: list[Reason]) -> list[Reason]:
+    """The first ``SHOWN`` reasons, less those a thesis (or offer) reason already says: a profile
+    made of declared sectors and stages only repeats it."""
+    fits = next((r.values.get("fits") or [] for r in reasons if r.code == "thesis_fit"), [])
+    kept = [r for r in reasons
+            if not (fits and r.code in DECLARED_PROFILE and not (r.values.get("history") and r.values.get("count")))
+            and not (r.code == "ticket_fit" and "ticket" in fits)]
+    return kept[:SHOWN]
+
+
+def sentences(reasons: list[Reason], names: Names, *, offer: bool = False) -> list[str]:
+    return [describe(r, names, offer=offer) for r in shown(reasons)]
+
+
+def describe(reason: Reason, names: Names, *, offer: bool = False) -> str:
+    """One sentence for ``reason``; ``offer``: the other side declares an offer (a loan product,
+    incubation seats), not an investment thesis."""
+    v = reason.values
+    history = v.get("history", True)
+    code = reason.code
+    if code == "earlier_investor":
+        return ngettext("Earlier investor in this company (%(num)d round)",
+                        "Earlier investor in this company (%(num)d rounds)", v["rounds"])
+    if code == "coinvestors":
+        partners = _(", ").join(names.orgs[k] for k in v.get("with", ()) if names.orgs.get(k)) or str(v["partners"])
+        return _("Has co-invested with this company's earlier investors: %(names)s", names=partners)
+    if code == "sector_stage_history":
+        if history and v.get("count"):
+            return ngettext("Funded %(num)d round in %(sector)s at the %(stage)s stage",
+                            "Funded %(num)d rounds in %(sector)s at the %(stage)s stage", v["count"],
+                            sector=names.sector(v["sector"]), stage=names.stage(v["stage"]))
+        return _covers(names.sector(v["sector"]) + " · " + names.stage(v["stage"]), offer)
+    if code == "sector_history":
+        if history and v.get("count"):
+            return ngettext("Funded %(num)d round in %(sector)s", "Funded %(num)d rounds in %(sector)s", v["count"],
+                            sector=names.sector(v["sector"]))
+        return _covers(names.sector(v["sector"]), offer)
+    if code == "stage_history":
+        if history and v.get("count"):
+            return ngettext("Funded %(num)d round at the %(stage)s stage", "Funded %(num)d rounds at the %(stage)s stage",
+                            v["count"], stage=names.stage(v["stage"]))
+        return _covers(names.stage(v["stage"]), offer)
+    if code == "region":
+        if v.get("home"):
+            return _("In the same park: %(park)s", park=names.park(v["region"]))
+        return ngettext("Funded %(num)d company in %(park)s", "Funded %(num)d companies in %(park)s", v["count"],
+                        park=names.park(v["region"]))
+    if code == "ticket_fit":
+        return _("The amount, %(amount)s, fits the range %(low)s to %(high)s", amount=yuan(int(v["amount"])),
+                 low=yuan(int(v["low"])), high=yuan(int(v["high"])))
+    if code == "profile_similarity":
+        return _("Close to its past and stated interests") if history else _("Close to its stated interests")
+    if code == "active_investor":
+        return ngettext("Active: %(num)d round in the past year", "Active: %(num)d rounds in the past year",
+                        v["rounds_last_year"])
+    if code == "thesis_fit":
+        criteria = _criteria(v.get("fits") or [], v.get("ticket"))
+        if not criteria:
+            share = format_percent(v["share"])
+            return _("Meets %(share)s of the offer's criteria", share=share) if offer \
+                else _("Meets %(share)s of the thesis's criteria", share=share)
+        return _("Fits the offer on %(criteria)s", criteria=criteria) if offer \
+            else _("Fits the thesis on %(criteria)s", criteria=criteria)
+    if code == "incubator_link":
+        return _("Partner of %(incubator)s, this startup's incubator", incubator=names.orgs.get(v["incubator"], ""))
+    if code == "text_similarity":
+        return _("Its description is close to the stated interests")
+    return _("Matches the profile")
+
+
+def _criteria(fits: list[str], ticket: list[float] | None) -> str:
+    """"sector, stage, ticket CNY 5M to 20M", in the reader's language."""
+    words = {"sector": _("sector"), "stage": _("stage")}
+    parts = [words[f] for f in fits if f in words]
+    if "ticket" in fits and ticket:
+        parts.append(_("amount range %(low)s to %(high)s", low=yuan(int(ticket[0])), high=yuan(int(ticket[1]))))
+    return _(", ").join(parts)
+
+
+def _covers(what: str, offer: bool) -> str:
+    if offer:
+        return _("The offer covers %(what)s", what=what)
+    return _("The thesis covers %(what)s", what=what)

@@ -1,0 +1,70 @@
+"""The ranked lists each side sees, with the rows they show: what pages and the API both call.
+
+``matching`` ranks ids; this module picks the candidates of each list (the needs the filters
+keep, the investors, the loan products a startup qualifies for, the seats it could take, the
+startups looking for an incubator) and loads the rows of the page in ranked order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from marketplace.services import (
+    deal_flow,
+    eligibility,
+    incubator_profile,
+    matching,
+    startup_profile,
+)
+from marketplace.services.deal_flow import NeedFilters
+from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS, Reason
+
+
+@dataclass
+class Recommended:
+    item: Any  # a FundingNeed, an Investor, an eligibility.Borrowable, an IncubationCapacity or a Startup
+    score: float
+    reasons: list[Reason]
+
+
+@dataclass
+class RankedPage:
+    items: list[Recommended]
+    total: int  # how many the filters keep, over every page
+
+
+def needs(session: Session, org_id: int, filters: NeedFilters, *, today: date, offset: int, limit: int) -> RankedPage:
+    """Open needs the filters keep, best first for the investor or bank ``org_id``."""
+    ranked = matching.needs_for(session, org_id, filters, today=today, offset=offset, limit=limit)
+    rows = {n.id: n for n in deal_flow.needs_in_order(session, [m.id for m in ranked.matches])}
+    return RankedPage([Recommended(rows[m.id], m.score, m.reasons) for m in ranked.matches if m.id in rows],
+                      ranked.total)
+
+
+def for_startup(session: Session, org_id: int, direction: str, *, today: date, limit: int) -> list[Recommended]:
+    """Investors, loan products it qualifies for, or incubation seats it could take (``direction``),
+    best first for the startup ``org_id``."""
+    startup = startup_profile.own_startup(session, org_id)
+    if direction == INVESTORS:
+        rows = {i.id: i for i in matching.investors_by_id(session, matching.member_investors(session))}
+    elif direction == PRODUCTS:
+        rows = {b.listing.id: b for b in eligibility.loan_products_for(session, startup, today)}
+    elif direction == CAPACITIES:
+        rows = {c.id: c for c in eligibility.capacities_for(session, startup, today)}
+    else:
+        raise ValueError(direction)
+    ranked = matching.for_startup(session, startup.id, direction, list(rows), today=today, limit=limit)
+    return [Recommended(rows[m.id], m.score, m.reasons) for m in ranked]
+
+
+def startups(session: Session, incubator_id: int, *, today: date, offset: int, limit: int,
+             sector: str | None = None, stage: str | None = None, park: str | None = None) -> RankedPage:
+    """Startups looking for incubation that the filters keep, best first for the incubator."""
+    candidates = incubator_profile.seeking_ids(session, sector=sector, stage=stage, park=park)
+    ranked = matching.startups_for(session, incubator_id, candidates, today=today)
+    shown = ranked[offset:offset + limit]
+    rows = {s.id: s for s in incubator_profile.startups_in_order(session, [m.id for m in shown])}
+    return RankedPage([Recommended(rows[m.id], m.score, m.reasons) for m in shown if m.id in rows], len(ranked))

@@ -1,0 +1,328 @@
+"""Ranked matches in every direction: what each side sees first, why, and that no list leaks.
+
+The market: a chip company and a biotech raise equity; an investor backed the chip company
+before; two investors state opposite theses; a bank lends against patents to biotech; an
+incubator offers seats for chip startups.
+"""
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace import cache, recs
+from marketplace.extensions import db
+from marketplace.models import (
+    FundingRound,
+    IncubationCapacity,
+    Interaction,
+    IPAsset,
+    LoanProduct,
+    Park,
+    PledgeRate,
+    Sector,
+    Stage,
+    User,
+)
+from marketplace.models.enums import InteractionAction, IPKind, IPStatus, LoanKind
+from marketplace.models.history import investments
+from marketplace.models.organizations import startup_sectors
+from marketplace.services import matching, recommendations, theses
+from marketplace.services.deal_flow import NeedFilters
+from marketplace.services.theses import ThesisInput
+from tests.conftest import PASSWORD, create_account, make_app, redis_url, rolled_back
+from tests.helpers import csrf_token, log_in
+from tests.offer_helpers import bearer
+from tests.test_deal_flow import M, by_code, need, startup
+
+EN = {"Accept-Language": "en"}
+ZH = {"Accept-Language": "zh-CN"}
+TODAY = date.today()
+
+WRITE_ROUTES = ["/matches/needs/<int:need_id>/save", "/matches/needs/<int:need_id>/dismiss",
+                "/matches/needs/<int:need_id>/clear"]
+
+
+def org(session, email):
+    return session.scalar(sa.select(User).where(User.email == email)).organization
+
+
+def titles(html):
+    return [unescape(t) for t in re.findall(r'data-testid="need-title">(.*?)</a>', html)]
+
+
+def reasons_of(html):
+    return [unescape(t) for t in re.findall(r'data-testid="match-reason">(.*?)</li>', html)]
+
+
+def build_market(app):
+    """Emails of the sides, and the ids of what they will be matched with."""
+    emails = {role: create_account(app, role, f"{role}@example.org") for role in ("startup", "investor", "bank", "incubator")}
+    emails["bio_investor"] = create_account(app, "investor", "bio@example.org", org="Helix Bio Fund")
+    emails["biotech"] = create_account(app, "startup", "antibody@example.org", org="Zhangjiang Antibody")
+
+    def build(s):
+        chip_co = org(s, emails["startup"])
+        chip_co.name_en, chip_co.park = "Xinlan Micro", by_code(s, Park, "zhangjiang_core")
+        chip_co.stage = by_code(s, Stage, "series_a")
+        s.execute(sa.insert(startup_sectors), {"startup_id": chip_co.id, "sector_id": by_code(s, Sector, "integrated_circuits").id,
+                                               "position": 1})
+        bio = org(s, emails["biotech"])
+        bio.stage = by_code(s, Stage, "pre_a")
+        s.execute(sa.insert(startup_sectors), {"startup_id": bio.id, "sector_id": by_code(s, Sector, "biomedicine").id,
+                                               "position": 1})
+        other_chip = startup(s, "上海微芯", "Weixin Chips", park="zhangjiang_core")
+        chip_need = need(s, chip_co, "Lidar chip Series A", amount=(30 * M, 50 * M), stage="series_a")
+        other_need = need(s, other_chip, "Another chip round", amount=(30 * M, 50 * M), stage="series_a", minutes=1)
+        bio_need = need(s, bio, "Antibody pre-A", amount=(10 * M, 20 * M), stage="pre_a", sectors=("biomedicine",),
+                        minutes=2)
+        chip_investor = org(s, emails["investor"])
+        bio_investor = org(s, emails["bio_investor"])
+        # the chip investor backed the chip company's seed round
+        seed = FundingRound(startup=chip_co, round_type="seed", stage=by_code(s, Stage, "seed"),
+                            funded_on=TODAY - timedelta(days=400), raised_amount_usd=1_000_000, source="test",
+                            external_id="seed")
+        s.add(seed)
+        s.flush()
+        s.execute(sa.insert(investments), [{"round_id": seed.id, "investor_id": chip_investor.id}])
+        s.commit()
+        theses.upsert(s, chip_investor.id, ThesisInput(ticket_min=20 * M, ticket_max=60 * M, sectors=["integrated_circuits"],
+                                                       stages=["series_a", "series_b"]))
+        theses.upsert(s, bio_investor.id, ThesisInput(ticket_min=5 * M, ticket_max=30 * M, sectors=["biomedicine"],
+                                                      stages=["seed", "pre_a"]))
+        bank = org(s, emails["bank"])
+        pledge = LoanProduct(bank=bank, kind=LoanKind.IP_PLEDGE, name="Antibody patent loan", amount_min=1 * M,
+                             amount_max=10 * M, rate_min_bps=300, rate_max_bps=450, term_months=24,
+                             min_remaining_life_months=36)
+        pledge.pledge_rates = [PledgeRate(ip_kind=IPKind.INVENTION, rate=0.4)]
+        credit = LoanProduct(bank=bank, kind=LoanKind.CREDIT, name="Biotech credit line", amount_min=1 * M,
+                             amount_max=3 * M, rate_min_bps=350, rate_max_bps=500, term_months=12)
+        credit.sectors = [by_code(s, Sector, "biomedicine")]
+        s.add_all([pledge, credit])
+        s.add_all([
+            IPAsset(startup=bio, kind=IPKind.INVENTION, number="CN202310000001.1", title="Antibody A",
+                    status=IPStatus.GRANTED, filed_on=date(2023, 1, 1), granted_on=date(2024, 1, 1),
+                    expires_on=date(2043, 1, 1), appraised_value=8 * M, appraised_on=TODAY),
+            IPAsset(startup=bio, kind=IPKind.INVENTION, number="CN202310000002.X", title="Antibody B (filed)",
+                    status=IPStatus.FILED, filed_on=date(2024, 1, 1), appraised_value=50 * M, appraised_on=TODAY),
+        ])
+        incubator = org(s, emails["incubator"])
+        stages = {code: by_code(s, Stage, code) for code in ("seed", "series_a", "pre_a")}
+        open_seats = IncubationCapacity(incubator=incubator, title="Chip seats", stage_min=stages["seed"],
+                                        stage_max=stages["series_a"], seats_total=5, starts_on=TODAY,
+                                        ends_on=TODAY + timedelta(days=365))
+        open_seats.sectors = [by_code(s, Sector, "integrated_circuits")]
+        full = IncubationCapacity(incubator=incubator, title="Full seats", stage_min=stages["seed"],
+                                  stage_max=stages["series_a"], seats_total=2, seats_taken=2, starts_on=TODAY,
+                                  ends_on=TODAY + timedelta(days=365))
+        full.sectors = [by_code(s, Sector, "biomedicine")]
+        s.add_all([open_seats, full])
+        chip_co.seeking_incubation = True
+        s.commit()
+        return {"chip_need": chip_need.id, "other_need": other_need.id, "bio_need": bio_need.id,
+                "chip_investor": chip_investor.id, "bio_investor": bio_investor.id, "pledge": pledge.id,
+                "credit": credit.id, "seats": open_seats.id, "full": full.id, "chip_co": chip_co.id,
+                "bio": bio.id, "incubator": incubator.id}
+
+    with app.app_context():
+        try:
+            return emails, build(db.session)
+        finally:
+            db.session.remove()
+
+
+@pytest.fixture
+def market(app):
+    return build_market(app)
+
+
+def ranked_ids(s, org_id):
+    page = recommendations.needs(s, org_id, NeedFilters(), today=TODAY, offset=0, limit=20)
+    return [item.item.id for item in page.items], page
+
+
+def test_each_investor_sees_its_own_thesis_first_and_the_follow_on_on_top(run_in, market):
+    _, ids = market
+    chip_first, page = run_in(lambda s: ranked_ids(s, ids["chip_investor"]))
+    bio_first, _ = run_in(lambda s: ranked_ids(s, ids["bio_investor"]))
+    assert chip_first[0] == ids["chip_need"]  # its earlier company's new round
+    assert chip_first.index(ids["other_need"]) < chip_first.index(ids["bio_need"])
+    assert bio_first[0] == ids["bio_need"]
+    codes = [r.code for r in page.items[0].reasons]
+    assert "earlier_investor" in codes and "thesis_fit" in codes
+
+
+def test_the_deal_flow_page_is_ranked_with_reasons_in_both_languages(client, market):
+    emails, ids = market
+    log_in(client, emails["investor"], PASSWORD)
+    en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
+    assert titles(en)[0] == "Lidar chip Series A"
+    assert "Earlier investor in this company (1 round)" in reasons_of(en)
+    assert any(r.startswith("Fits the thesis on sector, stage, amount range CNY 20M to CNY 60M") for r in reasons_of(en))
+    zh = client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)
+    assert "该企业的老股东（已投 1 轮）" in reasons_of(zh)
+    # the filters narrow the ranking and keep its order
+    bio_only = client.get("/investor/deal-flow?sectors=biomedicine", headers=EN).get_data(as_text=True)
+    assert titles(bio_only) == ["Antibody pre-A"]
+    newest = client.get("/investor/deal-flow?sort=newest", headers=EN).get_data(as_text=True)
+    assert titles(newest)[0] == "Antibody pre-A" and not reasons_of(newest)
+
+
+def test_two_investors_never_get_each_others_list(app, run_in, market):
+    _, ids = market
+
+    def both(s):
+        return ranked_ids(s, ids["chip_investor"])[0], ranked_ids(s, ids["bio_investor"])[0]
+
+    chip, bio = run_in(both)
+    assert chip != bio
+    with app.app_context():
+        store = cache.store()
+        held = {key: matching.Ranking.from_bytes(store.get(key)).ids.tolist() for key in store.keys()}
+    owners = {recs.org_key(ids["chip_investor"]): chip, recs.org_key(ids["bio_investor"]): bio}
+    assert len(held) == 2
+    for key, ranked in held.items():  # each list is stored under its viewer's own key, and is its own
+        viewer = next(v for v in owners if f":{matching.NEEDS}:{v}:" in key)
+        assert ranked == owners[viewer]
+    assert run_in(both) == (chip, bio)  # served again from the cache, each its own
+
+
+def test_a_thesis_change_invalidates_the_cached_list(run_in, market):
+    _, ids = market
+    before, _ = run_in(lambda s: ranked_ids(s, ids["bio_investor"]))
+    assert before[0] == ids["bio_need"]
+    run_in(lambda s: theses.upsert(s, ids["bio_investor"], ThesisInput(
+        ticket_min=20 * M, ticket_max=60 * M, sectors=["integrated_circuits"], stages=["series_a"])))
+    after, _ = run_in(lambda s: ranked_ids(s, ids["bio_investor"]))
+    assert after.index(ids["other_need"]) < after.index(ids["bio_need"])
+
+
+def test_redis_caches_each_viewers_list_under_its_own_key(database_url, tmp_path, redis_server):
+    app = make_app(database_url, REDIS_URL=redis_url())
+    app.instance_path = str(tmp_path / "instance")
+    with rolled_back(app):
+        _, ids = build_market(app)
+        with app.app_context():
+            assert isinstance(cache.store(), cache.RedisStore)
+            chip, _ = ranked_ids(db.session, ids["chip_investor"])
+            bio, _ = ranked_ids(db.session, ids["bio_investor"])
+        lists = [k.decode() for k in redis_server.keys("zjm:recs:list:*")]
+        viewers = {recs.org_key(ids["chip_investor"]), recs.org_key(ids["bio_investor"])}
+        assert len(lists) == 2 and {v for v in viewers for key in lists if f":needs:{v}:" in key} == viewers
+        assert chip != bio
+        version = int(redis_server.get(cache.VERSION_KEY))
+        with app.app_context():
+            theses.upsert(db.session, ids["bio_investor"], ThesisInput(ticket_min=1 * M, ticket_max=2 * M,
+                                                                       sectors=["biomedicine"]))
+        assert int(redis_server.get(cache.VERSION_KEY)) == version + 1
+
+
+def test_save_and_dismiss_are_recorded_and_a_dismissed_need_leaves_the_list(client, run_in, market):
+    emails, ids = market
+    log_in(client, emails["investor"], PASSWORD)
+    token = csrf_token(client, "/investor/deal-flow")
+    saved = client.post(f"/matches/needs/{ids['other_need']}/save", data={"csrf_token": token, "next": "/investor/deal-flow"},
+                        headers=EN)
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/investor/deal-flow")
+    client.post(f"/matches/needs/{ids['bio_need']}/dismiss", data={"csrf_token": token}, headers=EN)
+    page = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
+    assert "Antibody pre-A" not in titles(page) and 'data-testid="unsave"' in page
+    logged = run_in(lambda s: sorted((i.target_id, i.action) for i in s.scalars(sa.select(Interaction))))
+    assert logged == sorted([(ids["other_need"], InteractionAction.SAVE), (ids["bio_need"], InteractionAction.DISMISS)])
+    client.post(f"/matches/needs/{ids['bio_need']}/clear", data={"csrf_token": token}, headers=EN)
+    assert "Antibody pre-A" in titles(client.get("/investor/deal-flow", headers=EN).get_data(as_text=True))
+    # the recommender learns from the log: a saved need is an interaction of that investor
+    data = run_in(lambda s: recs.dataset(s, TODAY))
+    assert ("org:%d" % ids["chip_investor"], "saved") in set(zip(data.investor.tolist(), data.kind.tolist()))
+
+
+def test_marks_on_a_missing_need_write_nothing_and_other_sides_are_refused(client, run_in, market, row_counts):
+    emails, ids = market
+    log_in(client, emails["investor"], PASSWORD)
+    token = csrf_token(client, "/investor/deal-flow")
+    before = row_counts()
+    missing = client.post("/matches/needs/999999/save", data={"csrf_token": token}, headers=EN, follow_redirects=True)
+    assert "There is no open funding need with that number." in missing.get_data(as_text=True)
+    assert row_counts() == before
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, emails["startup"], PASSWORD)
+    token = csrf_token(client, "/startup/")
+    for action in ("save", "dismiss", "clear"):
+        assert client.post(f"/matches/needs/{ids['bio_need']}/{action}", data={"csrf_token": token}).status_code == 403
+    assert row_counts() == before
+
+
+def test_a_startup_sees_investors_eligible_loans_with_amounts_and_seats_left(client, market):
+    emails, ids = market
+    log_in(client, emails["biotech"], PASSWORD)
+    loans = client.get("/matches/?tab=loan-products", headers=EN).get_data(as_text=True)
+    titles_ = re.findall(r'data-testid="match-title">(.*?)<', loans)
+    assert sorted(titles_) == ["Antibody patent loan", "Biotech credit line"]
+    # 40% of the granted patent's 8M; the filed one counts for nothing
+    assert "Up to CNY 3.2M" in loans and "Up to CNY 3M" in loans
+    investors = client.get("/matches/", headers=EN).get_data(as_text=True)
+    assert re.findall(r'data-testid="match-title">(.*?)<', investors)[0] == "Helix Bio Fund"
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/startup/")})
+    log_in(client, emails["startup"], PASSWORD)
+    seats = client.get("/matches/?tab=capacities", headers=EN).get_data(as_text=True)
+    assert re.findall(r'data-testid="match-title">(.*?)<', seats) == ["Chip seats"]  # the full offer is left out
+    assert "5 seats left" in seats
+    chip_loans = client.get("/matches/?tab=loan-products", headers=EN).get_data(as_text=True)
+    assert "Biotech credit line" not in chip_loans and "Antibody patent loan" not in chip_loans  # no IP, not biotech
+    assert client.get("/matches/?tab=nonsense").status_code == 404
+
+
+def test_an_incubator_sees_startups_looking_for_incubation_ranked(client, market):
+    emails, _ = market
+    log_in(client, emails["incubator"], PASSWORD)
+    page = client.get("/incubator/startups", headers=EN).get_data(as_text=True)
+    assert 'data-testid="match-rank">1<' in page and "Fits the offer on sector, stage" in reasons_of(page)
+
+
+def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, market):
+    emails, ids = market
+    needs = client.get("/api/v1/recommendations/needs?limit=2", headers=bearer(app, emails["investor"])).get_json()
+    assert needs["items"][0]["need"]["id"] == ids["chip_need"] and needs["items"][0]["score"] > needs["items"][1]["score"]
+    assert {"code": "earlier_investor", "text": "Earlier investor in this company (1 round)"} in needs["items"][0]["reasons"]
+    following = client.get(needs["next"], headers=bearer(app, emails["investor"])).get_json()
+    assert [i["need"]["id"] for i in following["items"]] == [ids["bio_need"]] and following["next"] is None
+    zh = client.get("/api/v1/recommendations/needs?limit=1", headers=bearer(app, emails["investor"], ZH)).get_json()
+    assert zh["items"][0]["reasons"][0]["text"] == "该企业的老股东（已投 1 轮）"
+    bio = bearer(app, emails["biotech"])
+    loans = client.get("/api/v1/recommendations/loan-products", headers=bio).get_json()["items"]
+    assert {i["product"]["name"]: i["borrowable"] for i in loans} == {"Antibody patent loan": 3_200_000,
+                                                                      "Biotech credit line": 3_000_000}
+    assert client.get("/api/v1/recommendations/investors", headers=bio).get_json()["items"][0]["investor"]["id"] == \
+        ids["bio_investor"]
+    chip = bearer(app, emails["startup"])
+    assert [i["capacity"]["id"] for i in client.get("/api/v1/recommendations/capacities", headers=chip).get_json()["items"]] \
+        == [ids["seats"]]
+    startups = client.get("/api/v1/recommendations/startups", headers=bearer(app, emails["incubator"])).get_json()
+    assert [i["startup"]["id"] for i in startups["items"]] == [ids["chip_co"]]
+    assert client.get("/api/v1/recommendations/needs", headers=chip).status_code == 403
+    assert client.get("/api/v1/recommendations/investors", headers=bearer(app, emails["investor"])).status_code == 403
+    assert client.get("/api/v1/recommendations/needs?after=bad", headers=bearer(app, emails["investor"])).status_code == 400
+
+
+def test_a_rebuild_runs_in_the_background_while_the_older_state_answers(app, run_in, market):
+    _, ids = market
+    app.config["RECS_BACKGROUND_REBUILD"] = True
+    before = run_in(lambda s: matching.engine(s, TODAY))
+    run_in(lambda s: theses.upsert(s, ids["bio_investor"], ThesisInput(ticket_min=1 * M, ticket_max=2 * M)))
+    assert run_in(lambda s: matching.engine(s, TODAY)) is before  # answers at once, from the older state
+    for _ in range(300):
+        if app.extensions["zjm_engine"][1] is not before:
+            break
+        time.sleep(0.1)
+    after = run_in(lambda s: matching.engine(s, TODAY))
+    assert after is not before and after.fingerprint != before.fingerprint
+
+
+def test_a_new_server_process_warms_its_serving_state_up(app, market):
+    assert "zjm_engine" not in app.extensions
+    matching.warm_up(app).join(timeout=120)
+    assert app.extensions["zjm_engine"][1].index is not None
