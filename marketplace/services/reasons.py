@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from marketplace import recs
 from marketplace.i18n import locale_code, localized, yuan
-from marketplace.models import Organization, Park, Sector, Stage, TaxonomyVersion
+from marketplace.models import Organization, Park, Sector, Stage
+from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.services.matching import Reason
 
 
@@ -37,13 +38,9 @@ class Names:
         ids = [recs.key_id(k) for k in keys]
         orgs = {recs.org_key(o.id): o.display_name(locale_code())
                 for o in session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))} if ids else {}
-        return cls(
-            sectors={s.code: s for s in session.scalars(sa.select(Sector).join(TaxonomyVersion)
-                                                        .where(TaxonomyVersion.is_current))},
-            stages={s.code: s for s in session.scalars(sa.select(Stage))},
-            parks={p.code: p for p in session.scalars(sa.select(Park))},
-            orgs=orgs,
-        )
+        return cls(sectors={s.code: s for s in current_sectors(session)},
+                   stages={s.code: s for s in all_stages(session)},
+                   parks={p.code: p for p in all_parks(session)}, orgs=orgs)
 
     def _name(self, table: dict, code: str) -> str:
         row = table.get(code)
