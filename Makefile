@@ -36,8 +36,11 @@ run: install
 	@echo "Serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The suite runs on two pytest-xdist workers (this machine has two cores), whole test files at a time;
+# `make test PYTEST_XDIST=` runs it in a single process.
+PYTEST_XDIST ?= -n 2 --dist loadfile
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # After changing user-facing strings: extract them and update the catalogs.
 messages: $(VENV)/.installed

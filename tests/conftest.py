@@ -3,6 +3,10 @@
 Database tests run on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
 Redis tests run when REDIS_URL is set, on that database number, flushed after each.
 With ZJ_STRICT_SERVICES=1 (CI) any skipped test is a failure: nothing may quietly not run.
+
+Under pytest-xdist (``make test`` runs two workers) each worker has its own databases: a
+PostgreSQL database ``<TEST_DATABASE_URL's>_w_<worker>`` and the Redis database REDIS_URL's
+number plus the worker's index (see tests/databases.py).
 """
 from __future__ import annotations
 
@@ -24,6 +28,16 @@ from tests import databases
 
 STRICT = os.environ.get("ZJ_STRICT_SERVICES") == "1"
 PASSWORD = "correct horse battery staple"
+
+
+BASE_REDIS_URL = os.environ.get("REDIS_URL")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In an xdist worker, REDIS_URL names that worker's own database: for the fixtures, for
+    every app made here (the config reads REDIS_URL) and for the subprocesses tests start."""
+    if BASE_REDIS_URL:
+        os.environ["REDIS_URL"] = databases.worker_redis_url(BASE_REDIS_URL)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -51,14 +65,34 @@ def redis_url() -> str:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One migrated database per backend for the whole run."""
+    """One migrated database per backend for the whole run (of this xdist worker)."""
     if request.param == "sqlite":
         url = databases.sqlite_url(tmp_path_factory.mktemp("sqlite"))
     else:
-        url = postgres_base_url()
-        databases.reset_postgres_schema(url)
+        url = databases.fresh_postgres(postgres_base_url(), f"w_{databases.worker_id()}")
+        request.addfinalizer(lambda: databases.drop_postgres(url))
     databases.migrate_to_head(url)
     return url
+
+
+@pytest.fixture
+def own_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of the test's own, on the same backend, where commits are real.
+
+    For tests whose work cannot live inside one rolled-back transaction: a real server's
+    concurrent requests, or thousands of commits (PostgreSQL holds a lock for every
+    savepoint that wrote until the outer transaction ends).
+    """
+    if database_url.startswith("sqlite"):
+        url = databases.sqlite_url(tmp_path)
+    else:
+        url = databases.fresh_postgres(postgres_base_url(), f"own_{databases.worker_id()}")
+    databases.migrate_to_head(url)
+    try:
+        yield url
+    finally:
+        if url.startswith("postgresql"):
+            databases.drop_postgres(url)
 
 
 def make_app(database_url: str, **overrides: Any) -> Flask:

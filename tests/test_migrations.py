@@ -18,7 +18,7 @@ def empty_database(request, tmp_path):
     if request.param == "sqlite":
         yield databases.sqlite_url(tmp_path)
     else:
-        url = databases.fresh_postgres(postgres_base_url(), "migrations")
+        url = databases.fresh_postgres(postgres_base_url(), f"migrations_{databases.worker_id()}")
         yield url
         databases.drop_postgres(url)
 

@@ -61,7 +61,10 @@ class LiveServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     base = os.environ.get("TEST_DATABASE_URL")
     redis_url = os.environ.get("REDIS_URL") or None
-    url = databases.fresh_postgres(base, "live") if base else databases.sqlite_url(tmp_path_factory.mktemp("live"))
+    if base:  # one per xdist worker: two workers may each run a browser module at once
+        url = databases.fresh_postgres(base, f"live_{databases.worker_id()}")
+    else:
+        url = databases.sqlite_url(tmp_path_factory.mktemp("live"))
     redis_client = None
     server = thread = None
     app = None
