@@ -53,6 +53,23 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_transactions(db.engine)
+            app.before_request(_sqlite_writers_queue)
+
+
+def _sqlite_writers_queue() -> None:
+    """On SQLite, a request that may write begins its transactions with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads first and writes later fails at once ("database is
+    locked") when another writer holds the lock; an immediate one waits for the busy
+    timeout instead, so concurrent writers queue (tests/test_relay_concurrency.py).
+    """
+    from flask import request
+
+    from marketplace.extensions import db
+
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        session = db.session()
+        session.execution_options = session.execution_options.union({"sqlite_begin": "IMMEDIATE"})
 
 
 def _sqlite_transactions(engine: Any) -> None:
@@ -62,11 +79,14 @@ def _sqlite_transactions(engine: Any) -> None:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
-        dbapi_connection.execute("PRAGMA busy_timeout = 5000")
+        dbapi_connection.execute("PRAGMA busy_timeout = 15000")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer that must not fail under contention (services.relay.begin_write) asks for
+        # BEGIN IMMEDIATE: it queues for the busy timeout instead of failing when it upgrades.
+        immediate = connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -75,15 +95,20 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.extensions import csrf
     from marketplace.auth.routes import bp as auth
     from marketplace.banks.routes import bp as banks
+    from marketplace.deals.routes import bp as deals
     from marketplace.incubators.routes import bp as incubators
     from marketplace.investors.routes import bp as investors
     from marketplace.organizations.routes import bp as organizations
     from marketplace.matches.routes import bp as matches
+    from marketplace.notifications.routes import bp as notifications
     from marketplace.parks.routes import bp as parks
+    from marketplace.pipeline.routes import bp as pipeline
     from marketplace.public.routes import bp as public
+    from marketplace.relay.routes import bp as relay
     from marketplace.startups.routes import bp as startups
 
-    for blueprint in (public, auth, account, organizations, startups, investors, banks, incubators, parks, matches, api):
+    for blueprint in (public, auth, account, organizations, startups, investors, banks, incubators, parks, matches,
+                      deals, pipeline, relay, notifications, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, never cookies: nothing for a forged request to ride on
 

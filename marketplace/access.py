@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, url_for
@@ -24,14 +24,42 @@ HOME_ENDPOINTS = {
 }
 
 
-# The navigation bar of each side: (endpoint, label), after its home.
-SIDE_NAV = {
-    Role.STARTUP: (("matches.startup_matches", _l("Matches")), ("startups.need_list", _l("Funding needs")),
-                   ("startups.ip_portfolio", _l("IP portfolio")), ("startups.profile", _l("Profile"))),
-    Role.INVESTOR: (("investors.deal_flow_page", _l("Deal flow")), ("investors.thesis", _l("Thesis"))),
-    Role.BANK: (("banks.products", _l("Loan products")), ("banks.needs", _l("Loan needs"))),
-    Role.INCUBATOR: (("incubators.capacity_list", _l("Capacity")), ("incubators.startups", _l("Startups")),
-                     ("incubators.profile", _l("Profile"))),
+class NavLink(NamedTuple):
+    endpoint: str
+    label: Any
+
+
+class NavGroup(NamedTuple):
+    """A dropdown of the navigation bar, so that every side's bar fits one line."""
+
+    label: Any
+    links: tuple[NavLink, ...]
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return tuple(link.endpoint for link in self.links)
+
+
+DEALS = _l("Deals")
+INTRODUCTIONS = NavLink("deals.intro_list", _l("Introductions"))
+PARTNERSHIPS = NavLink("relay.partnership_list", _l("Partnerships"))
+RELAY = NavLink("relay.index", _l("Relay incubation"))
+LINKED_LOANS = _l("Linked-loan offers")
+
+# The navigation bar of each side, after its home.
+SIDE_NAV: dict[Role, tuple[NavLink | NavGroup, ...]] = {
+    Role.STARTUP: (NavLink("matches.startup_matches", _l("Matches")), NavLink("startups.need_list", _l("Funding needs")),
+                   NavGroup(DEALS, (INTRODUCTIONS, NavLink("pipeline.commitments", _l("Commitments")),
+                                    NavLink("pipeline.offers", LINKED_LOANS), RELAY)),
+                   NavGroup(_l("Company"), (NavLink("startups.profile", _l("Profile")),
+                                            NavLink("startups.ip_portfolio", _l("IP portfolio"))))),
+    Role.INVESTOR: (NavLink("investors.deal_flow_page", _l("Deal flow")), NavLink("pipeline.board", _l("Pipeline")),
+                    NavGroup(DEALS, (INTRODUCTIONS, PARTNERSHIPS)), NavLink("investors.thesis", _l("Thesis"))),
+    Role.BANK: (NavLink("banks.products", _l("Loan products")), NavLink("banks.needs", _l("Loan needs")),
+                NavGroup(DEALS, (INTRODUCTIONS, NavLink("pipeline.bank_offers", LINKED_LOANS)))),
+    Role.INCUBATOR: (NavLink("incubators.capacity_list", _l("Capacity")), NavLink("incubators.startups", _l("Startups")),
+                     NavGroup(DEALS, (INTRODUCTIONS, RELAY, PARTNERSHIPS)),
+                     NavLink("incubators.profile", _l("Profile"))),
     Role.OPERATOR: (),
     Role.ADMIN: (),
 }

@@ -37,15 +37,25 @@ DEFAULTS: dict[str, Any] = {
     "DEMO_PASSWORD": "zhangjiang-demo-2025",
     "RECS_BACKGROUND_REBUILD": True,  # see services.matching.engine
     "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,  # a 10 MB deck and its form; more is refused with 413
+    # Notification email: without MAIL_SERVER each message is written to the log instead.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USE_TLS": True,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "Zhangjiang Match <no-reply@zjmatch.example>",
 }
 
-ENV_KEYS = ("MARKETPLACE_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "RECS_MODEL_PATH")
+ENV_KEYS = ("MARKETPLACE_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "RECS_MODEL_PATH",
+            "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM")
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Return the app's settings, or raise ConfigError when production cannot start."""
     config = dict(DEFAULTS)
     config.update({k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)})
+    if os.environ.get("MAIL_PORT", "").isdigit():
+        config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     config.update(overrides or {})
 
     env = config["MARKETPLACE_ENV"]

@@ -37,7 +37,7 @@ from marketplace.models import (
     Stage,
     Startup,
 )
-from marketplace.models.enums import InteractionAction, NeedStatus, TargetKind
+from marketplace.models.enums import InteractionAction, NeedStatus, PartnershipStatus, TargetKind
 from marketplace.models.history import investments
 from marketplace.models.listings import (
     capacity_sectors,
@@ -51,6 +51,7 @@ from marketplace.models.listings import (
     thesis_stages,
 )
 from marketplace.models.organizations import startup_sectors
+from marketplace.models.relay import IncubationStay, Partnership
 from recommender.records import Dataset, Round
 from recommender.records import Interaction as Link
 from recommender.records import Investor as InvestorRecord
@@ -119,6 +120,14 @@ class _Startups:
                                 .order_by(startup_sectors.c.startup_id, startup_sectors.c.position))
         self.rows = {row.id: row for row in session.execute(sa.select(
             Startup.id, Startup.stage_id, Startup.park_id, Startup.summary_zh, Startup.summary_en, Startup.name))}
+        # The incubator each startup is at now (its current stay), the round's incubator link.
+        self.incubators = dict(session.execute(sa.select(IncubationStay.startup_id, IncubationStay.incubator_id)
+                                               .where(IncubationStay.ended_on.is_(None))
+                                               .order_by(IncubationStay.started_on, IncubationStay.id)).all())
+
+    def incubator(self, startup_id: int) -> str:
+        incubator_id = self.incubators.get(startup_id)
+        return org_key(incubator_id) if incubator_id is not None else ""
 
     def sector(self, startup_id: int, own: Iterable[int] = ()) -> tuple[str, str]:
         ids = list(own) or self.sectors.get(startup_id, [])
@@ -141,7 +150,8 @@ class _Startups:
         stage, rank = self.words.stage.get(row.stage_id, ("", None))
         return Round(key=startup_key(startup_id), company=startup_key(startup_id), date=day, sector=sector,
                      sector_group=group, stage=stage, stage_rank=rank, region=self.park(startup_id),
-                     text=" ".join(filter(None, (row.name, self.text(startup_id)))))
+                     text=" ".join(filter(None, (row.name, self.text(startup_id)))),
+                     incubator=self.incubator(startup_id))
 
 
 def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, statuses=None,
@@ -167,7 +177,8 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
         out.append(Round(key=need_key(r.id), company=startup_key(r.startup_id), date=r.created_at.date(),
                          sector=sector, sector_group=group, stage=stage, stage_rank=rank,
                          region=startups.park(r.startup_id), amount=float(r.amount_max),
-                         text=" ".join(filter(None, (r.title, r.summary, startups.text(r.startup_id))))))
+                         text=" ".join(filter(None, (r.title, r.summary, startups.text(r.startup_id)))),
+                         incubator=startups.incubator(r.startup_id)))
     return out
 
 
@@ -226,6 +237,12 @@ def investor_records(session: Session, words: _Words) -> list[InvestorRecord]:
     stages = per_investor(thesis_stages, thesis_stages.c.stage_id)
     parks = per_investor(thesis_parks, thesis_parks.c.park_id)
     partners = per_investor(thesis_partner_incubators, thesis_partner_incubators.c.incubator_id)
+    for investor_id, incubator_id in session.execute(  # 孵投联动: accepted partnerships count too
+            sa.select(Partnership.investor_id, Partnership.incubator_id)
+            .where(Partnership.status == PartnershipStatus.ACCEPTED).order_by(Partnership.id)):
+        partners.setdefault(investor_id, [])
+        if incubator_id not in partners[investor_id]:
+            partners[investor_id].append(incubator_id)
     out = []
     for org_id, kind, park_id in session.execute(sa.select(Investor.id, Investor.investor_kind, Investor.park_id)
                                                  .order_by(Investor.id)):

@@ -56,8 +56,11 @@ def own_objects(session, user: User) -> dict[str, int]:
         session.add_all([need, asset])
         session.flush()
         ids |= {"need_id": need.id, "asset_id": asset.id}
+        ids |= _relay_objects(session, seed, series_a, startup=org)
+        ids |= _intro_objects(session, need=need)
     elif user.role == Role.INVESTOR:
         session.add(InvestorThesis(investor=org, ticket_min=1, ticket_max=10_000_000))
+        ids |= _intro_objects(session, seed=seed)
     elif user.role == Role.BANK:
         product = LoanProduct(bank=org, kind=LoanKind.CREDIT, name="Fuzz credit", amount_min=1, amount_max=5_000_000,
                               rate_min_bps=300, rate_max_bps=500, term_months=12)
@@ -70,8 +73,48 @@ def own_objects(session, user: User) -> dict[str, int]:
         session.add(capacity)
         session.flush()
         ids["capacity_id"] = capacity.id
+        ids["reservation_id"] = _relay_objects(session, seed, series_a, capacity=capacity)["reservation_id"]
     session.commit()
     return ids
+
+
+def _relay_objects(session, seed, series_a, *, startup=None, capacity=None) -> dict[str, int]:
+    """Relay incubation: another incubator's offer the startup reserves on, or a startup's
+    pending reservation of the incubator's own offer."""
+    from marketplace.models import Incubator, Startup
+    from marketplace.models.enums import ReservationStatus
+    from marketplace.models.relay import Reservation
+
+    if capacity is None:
+        capacity = IncubationCapacity(incubator=Incubator(name="Fuzz relay incubator"), title="Fuzz relay",
+                                      stage_min=seed, stage_max=series_a, seats_total=50,
+                                      starts_on=date(2026, 1, 1), ends_on=date(2099, 12, 31))
+    startup = startup or Startup(name="Fuzz relay startup")
+    capacity.seats_taken = (capacity.seats_taken or 0) + 1
+    reservation = Reservation(capacity=capacity, startup=startup, status=ReservationStatus.PENDING, message="")
+    session.add(reservation)
+    session.flush()
+    return {"capacity_id": capacity.id, "reservation_id": reservation.id}
+
+
+def _intro_objects(session, *, need=None, seed=None) -> dict[str, int]:
+    """Introductions: an accepted one on the startup's need (from another investor), so that its
+    answers, withdrawal and messages are really tried; or another startup's open need an investor
+    may ask about."""
+    from marketplace.models import Introduction, Investor, Startup
+    from marketplace.models.enums import InvestorKind, IntroStatus
+
+    if need is not None:
+        intro = Introduction(need=need, requester=Investor(name="Fuzz intro investor", investor_kind=InvestorKind.VC),
+                             message="Fuzz", status=IntroStatus.ACCEPTED)
+        session.add(intro)
+        session.flush()
+        return {"intro_id": intro.id}
+    other = FundingNeed(startup=Startup(name="Fuzz intro startup"), stage=seed, instrument=Instrument.EQUITY,
+                        title="Fuzz intro round", amount_min=1_000_000, amount_max=3_000_000, status=NeedStatus.OPEN)
+    session.add(other)
+    session.flush()
+    return {"need_id": other.id}
 
 
 @pytest.fixture

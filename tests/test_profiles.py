@@ -5,7 +5,16 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from marketplace.models import FundingRound, Investor, ParkOperator, Stage, Startup, investments
+from marketplace.models import (
+    FundingRound,
+    IncubationStay,
+    Incubator,
+    Investor,
+    ParkOperator,
+    Stage,
+    Startup,
+    investments,
+)
 from marketplace.models.enums import InvestorKind
 from tests.conftest import PASSWORD
 from tests.helpers import log_in
@@ -54,3 +63,24 @@ def test_profiles_need_a_login_and_operators_have_none(client, make_user, run_in
     log_in(client, make_user("bank"), PASSWORD)
     assert client.get(f"/organizations/{operator_id}").status_code == 404
     assert client.get("/organizations/999999").status_code == 404
+
+
+def test_a_startup_profile_shows_its_relay_chain(client, make_user, run_in):
+    make_user("startup", org="芯澜微电子")
+    first = make_user("incubator", org="张江孵化器")
+    make_user("incubator", org="临港加速器")
+
+    def stays(s):
+        startup = s.scalar(sa.select(Startup))
+        by_name = {i.name: i for i in s.scalars(sa.select(Incubator))}
+        s.add_all([IncubationStay(startup=startup, incubator=by_name["张江孵化器"], started_on=date(2024, 3, 1),
+                                  ended_on=date(2025, 9, 30)),
+                   IncubationStay(startup=startup, incubator=by_name["临港加速器"], started_on=date(2025, 10, 1))])
+        s.commit()
+        return startup.id
+    startup_id = run_in(stays)
+    log_in(client, first, PASSWORD)
+    page = client.get(f"/organizations/{startup_id}", headers=EN).get_data(as_text=True)
+    chain = page[page.index('data-testid="relay-chain"'):]
+    assert "Relay incubation" in page
+    assert chain.index("张江孵化器") < chain.index("临港加速器") < chain.index("now")

@@ -38,7 +38,8 @@ def create_need() -> Any:
     return _dump(need), 201
 
 
-@endpoint("/needs/<int:need_id>", "GET", summary=_l("A funding need: the public view, or everything for its owner"),
+@endpoint("/needs/<int:need_id>", "GET", summary=_l("A funding need: the public view, or everything for its owner and "
+                                          "for counterparts whose introduction it accepted"),
           tag="needs", response=NeedSchema)
 def need_detail(need_id: int) -> Any:
     return _dump(needs.visible(db.session, need_id, caller().organization_id))
@@ -69,7 +70,9 @@ def upload_need_deck(need_id: int) -> Any:
     return _dump(need)
 
 
-@endpoint("/needs/<int:need_id>/deck", "GET", summary=_l("Download the pitch deck of your need (PDF)"),
+@endpoint("/needs/<int:need_id>/deck", "GET",
+          summary=_l("Download the pitch deck of a need (PDF): yours, or one whose startup accepted your "
+                     "introduction"),
           tag="needs", produces="application/pdf")
 def download_need_deck(need_id: int) -> Any:
     return deck_response(*needs.deck_file(db.session, caller().organization_id, need_id, _uploads()))

@@ -83,7 +83,8 @@ def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]
         after = decode_cursor(request.args["after"]) if request.args.get("after") else None
         today = date.today()
         needs, next_values = deal_flow.browse(db.session, narrow(form.filters()), sort=form.sort.data, after=after,
-                                              limit=PAGE_SIZE, today=today)
+                                              limit=PAGE_SIZE, today=today,
+                                              viewer_org_id=current_user.organization_id)
     except QueryError:
         form.form_errors.append(deal_flow.BROKEN_CURSOR)
         return None

@@ -15,7 +15,7 @@ from marketplace.access import role_required, safe_next
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models.enums import InteractionAction, Role
-from marketplace.services import interactions, reasons, recommendations, startup_profile
+from marketplace.services import eligibility, interactions, ip_pledge, reasons, recommendations, startup_profile
 from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
@@ -53,6 +53,26 @@ def startup_matches() -> Any:
              for m, bar in zip(ranked, strengths([m.score for m in ranked]))]
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
     return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup)
+
+
+@bp.get("/loan-products/sizing")
+@role_required(Role.STARTUP)
+def sizing_overview() -> Any:
+    """What the startup's IP portfolio can borrow under each active IP-pledge product."""
+    sizings = ip_pledge.for_portfolio(db.session, current_user.organization_id, date.today())
+    return render_template("matches/sizing_overview.html", sizings=sizings)
+
+
+@bp.get("/loan-products/<int:product_id>/sizing")
+@role_required(Role.STARTUP)
+def sizing(product_id: int) -> Any:
+    """One IP-pledge product's calculation, asset by asset."""
+    today = date.today()
+    org_id = current_user.organization_id
+    result = ip_pledge.for_product(db.session, org_id, product_id, today)
+    startup = startup_profile.own_startup(db.session, org_id)
+    return render_template("matches/sizing.html", sizing=result, stale_months=ip_pledge.STALE_AFTER_MONTHS,
+                           admitted=eligibility.admits(result.listing, startup, today))
 
 
 def _mark(need_id: int, action: InteractionAction | None) -> Any:

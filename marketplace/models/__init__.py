@@ -1,5 +1,14 @@
 """Every model, importable from one place (Alembic and the services import from here)."""
+from marketplace.models.activity import AuditEvent, AuditParty, Notification, NotificationSetting
 from marketplace.models.base import Base
+from marketplace.models.deals import (
+    Introduction,
+    IntroMessage,
+    LoanOffer,
+    PipelineCard,
+    PipelineNote,
+    RoundCommitment,
+)
 from marketplace.models.history import FundingRound, investments
 from marketplace.models.interactions import Interaction
 from marketplace.models.listings import (
@@ -20,6 +29,7 @@ from marketplace.models.organizations import (
     Startup,
     StartupTier,
 )
+from marketplace.models.relay import IncubationStay, Partnership, Reservation
 from marketplace.models.reference import Park, Sector, Stage, Tag, TaxonomyVersion
 from marketplace.models.users import ApiToken, Invitation, User
 
@@ -28,4 +38,7 @@ __all__ = [
     "LoanProduct", "PledgeRate", "ORG_CLASSES", "Bank", "Incubator", "Investor", "Organization",
     "ParkOperator", "Startup", "StartupTier", "Park", "Sector", "Stage", "Tag", "TaxonomyVersion",
     "Invitation", "User", "ApiToken", "FundingRound", "investments",
+    "AuditEvent", "AuditParty", "Notification", "NotificationSetting", "Introduction", "IntroMessage",
+    "LoanOffer", "PipelineCard", "PipelineNote", "RoundCommitment", "IncubationStay", "Partnership",
+    "Reservation",
 ]

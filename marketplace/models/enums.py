@@ -158,3 +158,74 @@ class InteractionAction(LabelledEnum):
     INTRO_ACCEPTED = "intro_accepted", _l("Introduction accepted")
     INTRO_DECLINED = "intro_declined", _l("Introduction declined")
     FUNDED = "funded", _l("Funded")
+
+
+class IntroStatus(LabelledEnum):
+    REQUESTED = "requested", _l("Requested")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+class PipelineStage(LabelledEnum):
+    """An investor's pipeline, in order; the last two end a card."""
+
+    SOURCED = "sourced", _l("Sourced")
+    INTRO = "intro", _l("Introduction")
+    MEETING = "meeting", _l("Meeting")
+    DUE_DILIGENCE = "due_diligence", _l("Due diligence")
+    TERM_SHEET = "term_sheet", _l("Term sheet")
+    CLOSED = "closed", _l("Closed")
+    LOST = "lost", _l("Lost")
+
+
+class CommitmentKind(LabelledEnum):
+    TERM_SHEET = "term_sheet", _l("Term sheet")
+    CLOSE = "close", _l("Closed round")
+
+
+class OfferStatus(LabelledEnum):
+    OFFERED = "offered", _l("Offered")
+    APPLIED = "applied", _l("Applied")
+    APPROVED = "approved", _l("Approved")
+    DECLINED = "declined", _l("Declined")
+    DISBURSED = "disbursed", _l("Disbursed")
+
+
+class ReservationStatus(LabelledEnum):
+    """A seat is held while pending or accepted; a waitlisted request holds none yet."""
+
+    PENDING = "pending", _l("Awaiting the incubator")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
+    RELEASED = "released", _l("Released")
+    WAITLISTED = "waitlisted", _l("On the waitlist")
+
+
+SEAT_HOLDING = (ReservationStatus.PENDING, ReservationStatus.ACCEPTED)
+
+
+class PartnershipStatus(LabelledEnum):
+    REQUESTED = "requested", _l("Requested")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
+    ENDED = "ended", _l("Ended")
+
+
+class NotificationKind(LabelledEnum):
+    INTRO_REQUESTED = "intro_requested", _l("Introduction requests")
+    INTRO_ANSWERED = "intro_answered", _l("Answers to introductions")
+    MESSAGE = "message", _l("Messages")
+    RESERVATION = "reservation", _l("Incubation reservations")
+    OFFER = "offer", _l("Loan offers")
+    COMMITMENT = "commitment", _l("Term sheets and closes")
+    PARTNERSHIP = "partnership", _l("Partnerships")
+
+
+class AuditSubject(LabelledEnum):
+    INTRO = "intro", _l("Introduction")
+    RESERVATION = "reservation", _l("Reservation")
+    OFFER = "offer", _l("Loan offer")
+    CARD = "card", _l("Pipeline card")
+    COMMITMENT = "commitment", _l("Commitment")
+    PARTNERSHIP = "partnership", _l("Partnership")

@@ -5,7 +5,7 @@ fractions in NUMERIC columns. Every range is checked by the database itself.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -65,6 +65,8 @@ class FundingNeed(Timestamped, Base):
     use_of_funds: Mapped[str] = mapped_column(sa.Text, default="")
     deadline: Mapped[date | None]
     status: Mapped[NeedStatus] = mapped_column(enum_column(NeedStatus), default=NeedStatus.DRAFT)
+    # 孵投联动: until then only the partner investors of the startup's incubator see the open need.
+    public_from: Mapped[datetime | None]
     # Confidential: only the owner, and later the counterparts it accepts, may see these.
     revenue_last_year: Mapped[int | None] = mapped_column(Money)
     monthly_burn: Mapped[int | None] = mapped_column(Money)

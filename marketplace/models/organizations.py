@@ -122,9 +122,12 @@ incubator_services = value_table(
 
 class Incubator(Organization):
     __tablename__ = "incubators"
+    __table_args__ = (sa.CheckConstraint("early_window_days BETWEEN 0 AND 90", name="early_window_range"),)
 
     id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
     tier: Mapped[IncubatorTier] = mapped_column(enum_column(IncubatorTier), default=IncubatorTier.OTHER)
+    # Days a newly opened need of a resident startup is shown to partner investors only.
+    early_window_days: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     __mapper_args__ = {"polymorphic_identity": OrgKind.INCUBATOR}
 

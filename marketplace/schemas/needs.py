@@ -1,7 +1,8 @@
 """Funding needs at the API edge: what a startup sends, and what each viewer gets back.
 
 ``NeedSchema.VIEWS`` names the field set of each kind of viewer; ``services.needs.view_for``
-says which kind a viewer is. The confidential figures and the deck are in the owner's set only.
+says which kind a viewer is. The confidential figures and the deck are in the owner's set, and in
+the set of a counterpart whose introduction the startup accepted.
 """
 from __future__ import annotations
 
@@ -97,7 +98,9 @@ class NeedSchema(Schema):
     PUBLIC = ("id", "startup", "instrument", "title", "summary", "amount_min", "amount_max", "stage", "sectors",
               "use_of_funds", "deadline", "status", "created_at", "updated_at")
     CONFIDENTIAL = ("revenue_last_year", "monthly_burn", "runway_months", "deck")
-    VIEWS: dict[str, tuple[str, ...]] = {"public": PUBLIC, "owner": PUBLIC + CONFIDENTIAL}
+    # "counterpart": a requester whose introduction the startup accepted (services.intros.reveals).
+    VIEWS: dict[str, tuple[str, ...]] = {"public": PUBLIC, "owner": PUBLIC + CONFIDENTIAL,
+                                         "counterpart": PUBLIC + CONFIDENTIAL}
 
 
 def dump_need(need: FundingNeed, view: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from marketplace.errors import NotFound
 from marketplace.models import IncubationCapacity, Incubator, Sector, Stage
+from marketplace.services import relay
+from marketplace.services.audit import Actor
 from marketplace.services.listing_common import (
     FieldErrors,
     Page,
@@ -82,6 +84,7 @@ def _write(session: Session, capacity: IncubationCapacity, checked: _Checked) ->
     capacity.stage_min = checked.stage_min
     capacity.stage_max = checked.stage_max
     session.add(capacity)
+    relay.fill_from_waitlist(session, capacity, Actor(capacity.incubator_id))  # seats added, or reopened
     session.commit()
     return capacity
 
@@ -109,6 +112,7 @@ def set_open(session: Session, incubator_id: int, capacity_id: int, is_open: boo
     """Close an offer to new startups, or open it again, as its terms stand."""
     capacity = own(session, incubator_id, capacity_id, lock=True)
     capacity.is_open = is_open
+    relay.fill_from_waitlist(session, capacity, Actor(incubator_id))
     session.commit()
     return capacity
 

@@ -34,7 +34,9 @@ from marketplace.models.enums import (
     NeedStatus,
     SectorGroup,
 )
+from marketplace.models.base import utcnow
 from marketplace.models.listings import need_sectors
+from marketplace.services import partnerships
 from marketplace.services.listing_common import (
     FieldErrors,
     sectors_by_code,
@@ -146,11 +148,13 @@ LIST_LOADS = (
 
 
 def browse(session: Session, filters: NeedFilters, *, sort: str = NeedSort.NEWEST, after: list[Any] | None = None,
-           limit: int = 20, today: date | None = None) -> tuple[list[FundingNeed], list[Any] | None]:
+           limit: int = 20, today: date | None = None,
+           viewer_org_id: int | None = None) -> tuple[list[FundingNeed], list[Any] | None]:
     """One page of open needs and the cursor of the next page (None on the last page).
 
     ``after`` is the cursor a previous page returned for the same sort; tier labels count
-    while valid on ``today``.
+    while valid on ``today``. A need still in its early window (孵投联动) is shown only to
+    ``viewer_org_id`` when that is a partner investor of the startup's incubator.
     """
     try:
         order = ORDERS[NeedSort(sort)]
@@ -160,7 +164,8 @@ def browse(session: Session, filters: NeedFilters, *, sort: str = NeedSort.NEWES
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidQuery.on("limit", _l("Between 1 and %(most)d.", most=MAX_LIMIT))
     query = sa.select(FundingNeed).where(
-        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or date.today()))
+        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or date.today()),
+        partnerships.visible_need(viewer_org_id, utcnow()))
     if after is not None:
         query = query.where(_resume(order, after))
     rows = list(session.scalars(query.order_by(*order.keys).limit(limit + 1).options(*LIST_LOADS)))
@@ -168,10 +173,12 @@ def browse(session: Session, filters: NeedFilters, *, sort: str = NeedSort.NEWES
     return page, order.cursor(page[-1]) if len(rows) > limit else None
 
 
-def count(session: Session, filters: NeedFilters, today: date | None = None) -> int:
+def count(session: Session, filters: NeedFilters, today: date | None = None, *,
+          viewer_org_id: int | None = None) -> int:
     """How many open needs ``browse`` would page through."""
     return session.scalar(sa.select(sa.func.count(FundingNeed.id)).where(
-        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or date.today())))
+        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or date.today()),
+        partnerships.visible_need(viewer_org_id, utcnow())))
 
 
 def needs_in_order(session: Session, ids: list[int]) -> list[FundingNeed]:
@@ -182,10 +189,20 @@ def needs_in_order(session: Session, ids: list[int]) -> list[FundingNeed]:
 
 
 def matching_ids(session: Session, filters: NeedFilters, today: date | None = None) -> list[int]:
-    """The ids of every open need ``filters`` keep: what a ranked page filters its ranking with."""
+    """The ids of every open need ``filters`` keep: what a ranked page filters its ranking with
+    (``hidden_ids`` then takes out what the viewer may not see yet)."""
     query = sa.select(FundingNeed.id).where(FundingNeed.status == NeedStatus.OPEN,
                                             *_conditions(session, filters, today or date.today()))
     return session.connection().execute(query).scalars().all()  # plain rows: 100,000 ids, no ORM loading
+
+
+def hidden_ids(session: Session, viewer_org_id: int | None, now: datetime | None = None) -> list[int]:
+    """Open needs still in their early window that the viewer may not see (it is not a partner
+    investor of the startup's incubator), smallest id first."""
+    now = now or utcnow()
+    return list(session.scalars(sa.select(FundingNeed.id).where(
+        FundingNeed.status == NeedStatus.OPEN, FundingNeed.public_from > now,
+        ~partnerships.visible_need(viewer_org_id, now)).order_by(FundingNeed.id)))
 
 
 def open_need_ids(session: Session, today: date | None = None) -> list[int]:

@@ -24,6 +24,7 @@ from marketplace.models import (
     FundingNeed,
     FundingRound,
     IncubationCapacity,
+    IncubationStay,
     Incubator,
     Investor,
     InvestorThesis,
@@ -32,6 +33,7 @@ from marketplace.models import (
     Organization,
     Park,
     ParkOperator,
+    Partnership,
     PledgeRate,
     Sector,
     Stage,
@@ -51,10 +53,12 @@ from marketplace.models.enums import (
     IPStatus,
     LoanKind,
     NeedStatus,
+    PartnershipStatus,
     RevenueBand,
     Role,
     SectorGroup,
 )
+from marketplace.models.base import utcnow
 from marketplace.models.history import investments
 from marketplace.models.listings import product_investor_kinds, product_tiers, thesis_sector_groups
 from marketplace.models.organizations import incubator_services, startup_sectors
@@ -96,6 +100,8 @@ class DemoSummary:
     capacities: int = 0
     funding_rounds: int = 0
     investments: int = 0
+    incubation_stays: int = 0
+    partnerships: int = 0
     users: int = 0
 
     def describe(self) -> str:
@@ -104,8 +110,9 @@ class DemoSummary:
         return (f"Loaded {self.startups:,} startups, {self.funding_needs:,} funding needs, "
                 f"{self.ip_assets:,} IP assets, {self.investors:,} investors, {self.banks:,} banks with "
                 f"{self.loan_products:,} loan products, {self.incubators:,} incubators with "
-                f"{self.capacities:,} capacity offers, {self.funding_rounds:,} past funding rounds with "
-                f"{self.investments:,} investments, and {self.users:,} users.")
+                f"{self.capacities:,} capacity offers and {self.incubation_stays:,} resident startups, "
+                f"{self.partnerships:,} investor-incubator partnerships, {self.funding_rounds:,} past funding "
+                f"rounds with {self.investments:,} investments, and {self.users:,} users.")
 
 
 # --- The words the names and texts are made of ---------------------------------------------
@@ -1362,6 +1369,54 @@ def _operator_users(zone: ParkOperator, park_operators: list[ParkOperator], pass
     return users
 
 
+# --- Relay incubation and partnerships ---------------------------------------------------
+
+RESIDENT_STAGES = ("seed", "pre_a", "series_a")
+EARLY_WINDOW_DAYS = 14  # the login incubator shows its residents' new needs to its partners first
+
+
+def _stays(build: _Build, companies: list[_Company], hubs: list[_Hub]) -> list[IncubationStay]:
+    """Startups at an incubator now: early ones not looking for one, in a hub of their sector or park.
+
+    The showcase startup is a resident of the login incubator, so that incubator can relay it on.
+    """
+    rng, stays = build.rng, []
+    for index, company in enumerate(companies):
+        startup = company.startup
+        if index and (startup.seeking_incubation or company.stage_code not in RESIDENT_STAGES):
+            continue
+        hub = hubs[LOGIN_INCUBATOR] if not index else max(
+            hubs, key=lambda h: (bool(set(h.sectors) & set(company.sectors)), h.incubator.park == startup.park,
+                                 rng.random()))
+        stays.append(IncubationStay(startup=startup, incubator=hub.incubator,
+                                    started_on=_days_from_reference(-rng.randint(90, 720))))
+    return stays
+
+
+def _partnerships(funds: list[_Fund], hubs: list[_Hub]) -> list[Partnership]:
+    """Every partner incubator a thesis names is an agreed partnership; the login pair is one of them."""
+    pairs = {(fund.investor.id, incubator.id) for fund in funds for incubator in fund.thesis.partner_incubators}
+    pairs.add((funds[0].investor.id, hubs[LOGIN_INCUBATOR].incubator.id))
+    return [Partnership(investor_id=investor, incubator_id=incubator, requested_by_id=investor,
+                        status=PartnershipStatus.ACCEPTED, answered_at=utcnow())
+            for investor, incubator in sorted(pairs)]
+
+
+def _open_early(companies: list[_Company], stays: list[IncubationStay], hubs: list[_Hub]) -> None:
+    """The login incubator's window: its residents' open needs reach non-partners in two weeks.
+
+    The showcase startup's needs are open to all already (every demo login can find them)."""
+    login = hubs[LOGIN_INCUBATOR].incubator
+    login.early_window_days = EARLY_WINDOW_DAYS
+    residents = {stay.startup for stay in stays if stay.incubator is login}
+    opens = utcnow() + timedelta(days=EARLY_WINDOW_DAYS)
+    for company in companies[1:]:
+        if company.startup in residents:
+            for need in company.needs:
+                if need.status == NeedStatus.OPEN:
+                    need.public_from = opens
+
+
 # --- Loading --------------------------------------------------------------------------------
 
 
@@ -1465,10 +1520,14 @@ def _populate(session: Session, build: _Build, password_hash: str, progress: Cal
     capacities = [capacity for h in hubs for capacity in h.capacities]
     products = [product for _, bank_products in banks for product in bank_products]
     history, invested = _history(build, companies, funds)
+    stays = _stays(build, companies, hubs)
+    _open_early(companies, stays, hubs)
     session.add_all([*startups, *incubators, *investors, *bank_orgs, zone, *park_operators, *users, *needs,
-                     *ip_assets, *capacities, *products, *(f.thesis for f in funds), *history])
+                     *ip_assets, *capacities, *products, *(f.thesis for f in funds), *history, *stays])
     progress(1)
     session.flush()
+    partnerships = _partnerships(funds, hubs)
+    session.add_all(partnerships)
     progress(1)
     _insert_links(session, build.links)
     if invested:
@@ -1477,7 +1536,8 @@ def _populate(session: Session, build: _Build, password_hash: str, progress: Cal
     return DemoSummary(startups=len(startups), funding_needs=len(needs), ip_assets=len(ip_assets),
                        investors=len(investors), banks=len(bank_orgs), loan_products=len(products),
                        incubators=len(incubators), capacities=len(capacities), funding_rounds=len(history),
-                       investments=len(invested), users=len(users))
+                       investments=len(invested), incubation_stays=len(stays), partnerships=len(partnerships),
+                       users=len(users))
 
 
 def load(session: Session, *, seed: int, password: str,

@@ -5,9 +5,9 @@ A product qualifies when it is active and its sectors, stages, enterprise tiers 
 months of operation admit the startup (an empty set admits everyone). What can be borrowed:
 
 * a credit loan: up to the product's maximum;
-* an IP-pledge loan: each granted patent or right of a kind the product accepts, with the
-  remaining life the product asks, pledged at the product's rate of its appraised value; the
-  sum capped by the product's maximum;
+* an IP-pledge loan: what ``ip_pledge.size`` finds (granted assets of the kinds the product
+  accepts, with the remaining life it asks and a recent appraisal, at the product's rate of
+  their appraised value; the sum capped by the product's maximum);
 * an investment-linked loan: the product's loan-to-equity ratio of the startup's open equity
   round, capped by the product's maximum.
 
@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.models import FundingNeed, IncubationCapacity, IPAsset, Startup
-from marketplace.models.enums import Instrument, IPStatus, LoanKind, NeedStatus
-from marketplace.services import loan_products
+from marketplace.models.enums import Instrument, LoanKind, NeedStatus
+from marketplace.services import ip_pledge, loan_products
 from marketplace.services.loan_products import ProductListing
 
 
@@ -41,7 +41,8 @@ def _months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
-def _admits(listing: ProductListing, startup: Startup, today: date) -> bool:
+def admits(listing: ProductListing, startup: Startup, today: date) -> bool:
+    """The product's sectors, stages, enterprise tiers and months of operation admit the startup."""
     product = listing.product
     sectors = {s.id for s in product.sectors}
     if sectors and not sectors & {s.id for s in startup.sectors}:
@@ -56,14 +57,6 @@ def _admits(listing: ProductListing, startup: Startup, today: date) -> bool:
     return True
 
 
-def _pledgeable(listing: ProductListing, assets: list[IPAsset], today: date) -> tuple[int, list[IPAsset]]:
-    rates = {r.ip_kind: r.rate for r in listing.product.pledge_rates}
-    life = listing.product.min_remaining_life_months or 0
-    counted = [a for a in assets if a.status == IPStatus.GRANTED and a.kind in rates and a.appraised_value
-               and (a.expires_on is None or _months_between(today, a.expires_on) >= life)]
-    return int(sum(a.appraised_value * rates[a.kind] for a in counted)), counted
-
-
 def loan_products_for(session: Session, startup: Startup, today: date) -> list[Borrowable]:
     """The active products the startup qualifies for and could borrow something under."""
     assets = list(session.scalars(sa.select(IPAsset).where(IPAsset.startup_id == startup.id)))
@@ -72,14 +65,15 @@ def loan_products_for(session: Session, startup: Startup, today: date) -> list[B
         FundingNeed.instrument == Instrument.EQUITY).order_by(FundingNeed.amount_max.desc(), FundingNeed.id))
     out = []
     for listing in loan_products.active(session):
-        if not _admits(listing, startup, today):
+        if not admits(listing, startup, today):
             continue
         product = listing.product
         pledged: list[IPAsset] = []
         if product.kind == LoanKind.CREDIT:
             amount = product.amount_max
         elif product.kind == LoanKind.IP_PLEDGE:
-            amount, pledged = _pledgeable(listing, assets, today)
+            sizing = ip_pledge.size(listing, assets, today)
+            amount, pledged = sizing.amount, sizing.counted
         elif equity is not None and product.loan_to_equity_ratio:
             amount = int(equity.amount_max * product.loan_to_equity_ratio)
         else:

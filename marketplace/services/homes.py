@@ -74,7 +74,8 @@ class InvestorHome:
 def investor_home(session: Session, investor_id: int) -> InvestorHome:
     investor = session.get_one(Investor, investor_id)
     thesis = theses.get(session, investor_id)
-    in_thesis = deal_flow.count(session, deal_flow.thesis_filters(thesis)) if thesis is not None else None
+    in_thesis = deal_flow.count(session, deal_flow.thesis_filters(thesis), viewer_org_id=investor_id) \
+        if thesis is not None else None
     open_rounds = session.scalar(_count_open_needs(FundingNeed.instrument == Instrument.EQUITY))
     return InvestorHome(investor, thesis.row if thesis else None, open_rounds, in_thesis)
 

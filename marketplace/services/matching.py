@@ -277,8 +277,9 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
     eng = engine(session, today)
     viewer = recs.org_key(org_id)
     dismissed = np.array(sorted(interactions.dismissed(session, org_id)), dtype=np.int64)
+    hidden = np.array(deal_flow.hidden_ids(session, org_id), dtype=np.int64)  # early needs of others' partners
     depth = _depth(offset + limit)
-    view = hashlib.sha1(repr(filters).encode() + dismissed.tobytes()).hexdigest()[:16]
+    view = hashlib.sha1(repr(filters).encode() + dismissed.tobytes() + b"|" + hidden.tobytes()).hexdigest()[:16]
 
     def compute() -> Ranking:
         if filters == NeedFilters():
@@ -286,6 +287,7 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
         else:
             mask = np.isin(eng.need_ids, deal_flow.matching_ids(session, filters, today))
         mask &= ~np.isin(eng.need_ids, dismissed)
+        mask &= ~np.isin(eng.need_ids, hidden)
         return eng.top_needs(viewer, depth, mask)
 
     ranking = _ranking(eng, NEEDS, f"{viewer}:{view}:{depth}", compute)

@@ -15,11 +15,13 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.models import FundingNeed, IPAsset, Startup
+from marketplace.models.base import utcnow
 from marketplace.models.enums import Instrument, IPStatus, NeedStatus
+from marketplace.services import intros, partnerships
 from marketplace.services.listing_common import FieldErrors, sectors_by_code, stage_by_code, text
 
 # The lifecycle: which status may follow which. A funded need is a closed record.
@@ -53,11 +55,13 @@ def need_search_text(need: FundingNeed) -> str:
 
 
 def view_for(need: FundingNeed, viewer_org_id: int | None) -> str:
-    """Which named field set the viewer may see: the owner all of it, anyone else the public part.
-
-    Introductions (a later issue) will add the counterparts the startup has accepted.
-    """
-    return "owner" if viewer_org_id is not None and need.startup_id == viewer_org_id else "public"
+    """Which named field set the viewer may see: the owner all of it; a counterpart whose
+    introduction the startup accepted (``intros.reveals``) the confidential part too, without the
+    owner's controls; anyone else the public part."""
+    if viewer_org_id is not None and need.startup_id == viewer_org_id:
+        return "owner"
+    session = object_session(need)
+    return "counterpart" if session is not None and intros.reveals(session, need, viewer_org_id) else "public"
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -66,6 +70,8 @@ def visible(session: Session, need_id: int, viewer_org_id: int | None) -> Fundin
     """A need as ``viewer_org_id`` may open it: drafts only for their owner."""
     need = session.get(FundingNeed, need_id)
     if need is None or (need.status == NeedStatus.DRAFT and view_for(need, viewer_org_id) != "owner"):
+        raise NotFound.on("_", _l("No such funding need."))
+    if not partnerships.can_see(session, viewer_org_id, need, utcnow()):  # still in its early window
         raise NotFound.on("_", _l("No such funding need."))
     return need
 
@@ -98,6 +104,7 @@ def create(session: Session, startup_id: int, fields: Mapping[str, Any], *,
     values = _checked(session, None, fields, startup_id, today or date.today())
     need = FundingNeed(startup=startup, summary="", use_of_funds="")
     _apply(need, values)
+    _open_early(session, need, None)
     session.add(need)
     session.commit()
     return need
@@ -108,7 +115,9 @@ def update(session: Session, org_id: int, need_id: int, changes: Mapping[str, An
     """Change some fields of the owner's need, the status among them (see ``TRANSITIONS``)."""
     need = owned(session, org_id, need_id)
     values = _checked(session, need, changes, org_id, today or date.today())
+    before = need.status
     _apply(need, values)
+    _open_early(session, need, before)
     session.commit()
     return need
 
@@ -122,6 +131,13 @@ def delete(session: Session, org_id: int, need_id: int, uploads: Path) -> None:
     session.delete(need)
     session.commit()
     _remove_file(uploads, deck)
+
+
+def _open_early(session: Session, need: FundingNeed, before: NeedStatus | None) -> None:
+    """A need that opens goes first to the investors partnered with the startup's current
+    incubator, for the incubator's early window (孵投联动), then to everyone."""
+    if need.status == NeedStatus.OPEN and before != NeedStatus.OPEN:
+        need.public_from = partnerships.public_from(session, need.startup.id, utcnow())
 
 
 def _apply(need: FundingNeed, values: Mapping[str, Any]) -> None:
@@ -230,9 +246,12 @@ def detach_deck(session: Session, org_id: int, need_id: int, uploads: Path) -> F
     return need
 
 
-def deck_file(session: Session, org_id: int, need_id: int, uploads: Path) -> tuple[Path, str]:
-    """The owner's deck on disk and the name to download it as."""
-    need = owned(session, org_id, need_id)
+def deck_file(session: Session, org_id: int | None, need_id: int, uploads: Path) -> tuple[Path, str]:
+    """The deck on disk and the name to download it as, for those ``intros.reveals`` lets see it:
+    the owner and the counterparts it accepted; for anyone else the need has no deck."""
+    need = session.get(FundingNeed, need_id)
+    if need is None or not intros.reveals(session, need, org_id):
+        raise NotFound.on("_", _l("No such funding need."))
     path = _stored(uploads, need.deck_path)
     if path is None or not path.is_file():
         raise NotFound.on("deck", _l("This need has no deck."))

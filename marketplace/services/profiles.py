@@ -1,7 +1,8 @@
-"""An organization's public profile: who it is, and the rounds it raised or joined."""
+"""An organization's public profile: who it is, the rounds it raised or joined, and a startup's
+relay chain of incubators."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from marketplace.errors import NotFound
 from marketplace.models import FundingRound, Investor, Organization, Startup, investments
 from marketplace.models.enums import OrgKind
+from marketplace.models.relay import IncubationStay
+from marketplace.services import relay
 
 HISTORY_ROWS = 50
 
@@ -19,6 +22,7 @@ class Profile:
     organization: Organization
     rounds: list[FundingRound]  # raised (startups) or joined (investors), newest first
     rounds_total: int
+    chain: list[IncubationStay] = field(default_factory=list)  # a startup's incubators, first to latest
 
 
 def public_profile(session: Session, org_id: int) -> Profile:
@@ -38,4 +42,5 @@ def public_profile(session: Session, org_id: int) -> Profile:
         .order_by(FundingRound.funded_on.desc(), FundingRound.id.desc()).limit(HISTORY_ROWS)
     ))
     total = session.scalar(sa.select(sa.func.count()).select_from(FundingRound).where(condition))
-    return Profile(organization, rounds, total)
+    chain = relay.chain(session, org_id) if isinstance(organization, Startup) else []
+    return Profile(organization, rounds, total, chain)

@@ -1,7 +1,8 @@
 """The startup's side: its home, profile, IP portfolio and funding needs.
 
-Every page but a need's own page is the startup's alone (other sides get 403); a need's page
-is open to anyone logged in, each viewer seeing the field set of its kind.
+Every page but a need's own page and its deck is the startup's alone (other sides get 403); a
+need's page is open to anyone logged in, each viewer seeing the field set of its kind, and its
+deck to the counterparts the startup accepted an introduction from.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.access import role_required
+from marketplace.deals.forms import IntroRequestForm
 from marketplace.api.needs import deck_response
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
@@ -21,12 +23,13 @@ from marketplace.forms import Form
 from marketplace.models import FundingNeed
 from marketplace.models.enums import EnterpriseTier, NeedStatus, Role
 from marketplace.schemas.needs import NeedSchema
-from marketplace.services import homes, ip_assets, needs, startup_profile
+from marketplace.services import homes, intros, ip_assets, needs, startup_profile
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.startups.forms import DeckForm, IPAssetForm, NeedForm, ProfileForm, StatusForm
 
 bp = Blueprint("startups", __name__, url_prefix="/startup")
 startup_only = role_required(Role.STARTUP)
+REQUESTER_ROLES = (Role.INVESTOR, Role.BANK, Role.INCUBATOR)  # who may ask for an introduction
 
 
 def _org() -> int:
@@ -150,20 +153,28 @@ def edit_need(need_id: int) -> Any:
     return _form_page("startups/need_form.html", form, need=need)
 
 
-def _need_page(need: FundingNeed, status: int = 200, **forms: Form) -> Any:
+def render_need_page(need: FundingNeed, status: int = 200, **forms: Form) -> Any:
+    """A need's page as the viewer may see it (``needs.view_for``), with the introduction part:
+    the owner's incoming requests, or the viewer's own request, its form and, once accepted, the
+    startup's contacts (the deals blueprint renders it too, with its form's errors)."""
     view = needs.view_for(need, _org())
+    mine = intros.for_need(db.session, _org(), need.id) if current_user.role in REQUESTER_ROLES else None
     return render_template(
         "startups/need.html", need=need, view=view, shown=NeedSchema.VIEWS[view],
         next_statuses=sorted(needs.TRANSITIONS[need.status], key=list(NeedStatus).index),
         deck_form=forms.get("deck_form") or DeckForm(formdata=None),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
+        may_request=current_user.role in REQUESTER_ROLES and need.status == NeedStatus.OPEN,
+        intro=mine, intro_form=forms.get("intro_form") or IntroRequestForm(formdata=None),
+        incoming=intros.on_need(db.session, _org(), need.id) if view == "owner" else [],
+        contacts=intros.contacts_of(db.session, need.startup) if view == "counterpart" else None,
     ), status
 
 
 @bp.get("/needs/<int:need_id>")
 @login_required
 def need_page(need_id: int) -> Any:
-    return _need_page(needs.visible(db.session, need_id, _org()))
+    return render_need_page(needs.visible(db.session, need_id, _org()))
 
 
 @bp.post("/needs/<int:need_id>/status")
@@ -175,7 +186,7 @@ def change_need_status(need_id: int) -> Any:
             form, lambda: needs.update(db.session, _org(), need_id, {"status": NeedStatus(form.status.data)})):
         flash(_("The funding need is now %(status)s.", status=need.status.label), "success")
         return redirect(url_for(".need_page", need_id=need_id))
-    return _need_page(need, 422, status_form=form)
+    return render_need_page(need, 422, status_form=form)
 
 
 @bp.post("/needs/<int:need_id>/delete")
@@ -193,14 +204,16 @@ def upload_deck(need_id: int) -> Any:
     form = DeckForm()
     if form.validate_on_submit() and _attempt(form, lambda: needs.attach_deck(
             db.session, _org(), need_id, form.deck.data.stream, form.deck.data.filename or "", _uploads())):
-        flash(_("The deck was uploaded. Only you can download it."), "success")
+        flash(_("The deck was uploaded. Only your company and the counterparts whose introduction you accept can "
+                "download it."), "success")
         return redirect(url_for(".need_page", need_id=need_id))
-    return _need_page(need, 422, deck_form=form)
+    return render_need_page(need, 422, deck_form=form)
 
 
 @bp.get("/needs/<int:need_id>/deck")
-@startup_only
+@login_required
 def download_deck(need_id: int) -> Any:
+    """The owner's deck, for the owner and the counterparts it accepted (``intros.reveals``)."""
     return deck_response(*needs.deck_file(db.session, _org(), need_id, _uploads()))
 
 

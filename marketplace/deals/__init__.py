@@ -1,0 +1,1 @@
+"""Introductions (double opt-in) and their message threads, for every side."""

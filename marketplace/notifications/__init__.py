@@ -1,0 +1,1 @@
+"""The bell: a user's notifications and the settings per kind."""

@@ -1,0 +1,1 @@
+"""The investor's pipeline, commitments on rounds, and linked loans (投贷联动) built on them."""

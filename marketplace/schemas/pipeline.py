@@ -1,0 +1,44 @@
+"""The investor's pipeline at the API edge: the board by stage, and a card put on it.
+
+Notes are not part of the API: they stay on the investor's pages.
+"""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from marketplace.models.enums import PipelineStage
+from marketplace.schemas.base import Schema
+from marketplace.schemas.listing_fields import OrgRefSchema
+
+
+class CardInputSchema(Schema):
+    need_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**31 - 1),
+                             metadata={"description": "an open funding need"})
+
+
+class CardNeedSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    instrument = fields.Function(lambda need: need.instrument.value, dump_only=True, metadata={"type": "string"})
+    amount_min = fields.Integer(dump_only=True)
+    amount_max = fields.Integer(dump_only=True)
+
+
+class CardSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    stage = fields.Enum(PipelineStage, by_value=True, dump_only=True)
+    need = fields.Nested(CardNeedSchema, dump_only=True)
+    startup = fields.Function(lambda card: OrgRefSchema().dump(card.need.startup), dump_only=True,
+                              metadata={"type": "object", "description": "the need's startup"})
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class ColumnSchema(Schema):
+    stage = fields.Enum(PipelineStage, by_value=True, dump_only=True)
+    count = fields.Integer(dump_only=True)
+    total = fields.Integer(dump_only=True, metadata={"description": "the sum of the needs' largest amounts, yuan"})
+    cards = fields.List(fields.Nested(CardSchema), dump_only=True)
+
+
+class BoardSchema(Schema):
+    columns = fields.List(fields.Nested(ColumnSchema), dump_only=True)

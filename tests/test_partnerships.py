@@ -1,0 +1,179 @@
+"""孵投联动 partnerships: propose, accept, decline, end; the incubator's early window, in which
+only partner investors find its resident startups' new needs; the recommender's incubator link."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.models import FundingNeed, Incubator
+from marketplace.models.enums import PartnershipStatus
+from marketplace.models.relay import IncubationStay, Partnership
+from marketplace.services import deal_flow, partnerships
+from marketplace.services.audit import Actor
+from tests.conftest import PASSWORD
+from tests.helpers import log_in, log_out, submit
+from tests.offer_helpers import bearer, org_id
+
+WRITE_ROUTES = [
+    "/relay/partnerships",
+    "/relay/partnerships/<int:partnership_id>/accept",
+    "/relay/partnerships/<int:partnership_id>/decline",
+    "/relay/partnerships/<int:partnership_id>/end",
+    "/relay/partnerships/window",
+]
+
+NEED = {"instrument": "equity", "title": "A轮融资", "amount_min": 1_000_000, "amount_max": 5_000_000,
+        "stage": "seed", "sectors": ["integrated_circuits"], "status": "open"}
+
+
+@pytest.fixture
+def people(app, make_user, run_in):
+    emails = {name: make_user(role) for name, role in (
+        ("incubator", "incubator"), ("partner", "investor"), ("outsider", "investor"), ("startup", "startup"),
+        ("bank", "bank"))}
+    ids = {name: org_id(app, email) for name, email in emails.items()}
+
+    def stay(s):
+        s.add(IncubationStay(startup_id=ids["startup"], incubator_id=ids["incubator"],
+                             started_on=date.today() - timedelta(days=10)))
+        s.commit()
+    run_in(stay)
+    return {"emails": emails, "ids": ids, "headers": {n: bearer(app, e) for n, e in emails.items()}}
+
+
+def actor(people, name):
+    return Actor(people["ids"][name], None)
+
+
+def test_propose_accept_end_with_audit_and_notice(session, people):
+    row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
+    assert row.status == PartnershipStatus.REQUESTED
+    with pytest.raises(Exception):  # the proposer cannot answer its own proposal
+        partnerships.accept(session, actor(people, "partner"), row.id)
+    session.rollback()
+    with pytest.raises(Exception):  # nor can an outsider (404)
+        partnerships.accept(session, actor(people, "outsider"), row.id)
+    session.rollback()
+    partnerships.accept(session, actor(people, "incubator"), row.id)
+    assert partnerships.partner_incubator_ids(session, people["ids"]["partner"]) == [people["ids"]["incubator"]]
+    partnerships.end(session, actor(people, "incubator"), row.id)
+    assert partnerships.partner_incubator_ids(session, people["ids"]["partner"]) == []
+    again = partnerships.propose(session, actor(people, "incubator"), people["ids"]["partner"])
+    assert again.id == row.id and again.status == PartnershipStatus.REQUESTED
+    partnerships.decline(session, actor(people, "partner"), row.id)
+    from marketplace.models import AuditEvent
+    actions = session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["requested", "accepted", "ended", "requested", "declined"]
+    with pytest.raises(Exception):
+        partnerships.propose(session, actor(people, "partner"), people["ids"]["bank"])
+
+
+def test_early_need_is_found_only_by_partners(client, people, run_in):
+    def partner(s):
+        row = partnerships.propose(s, actor(people, "partner"), people["ids"]["incubator"])
+        partnerships.accept(s, actor(people, "incubator"), row.id)
+        partnerships.set_early_window(s, people["ids"]["incubator"], 14)
+    run_in(partner)
+
+    made = client.post("/api/v1/needs", json=NEED, headers=people["headers"]["startup"])
+    assert made.status_code == 201, made.get_json()
+    need_id = made.get_json()["id"]
+    public_from = run_in(lambda s: s.get(FundingNeed, need_id).public_from)
+    assert public_from is not None and public_from.date() >= date.today() + timedelta(days=13)
+
+    def found_by(name) -> dict[str, bool]:
+        h = people["headers"][name]
+        org = people["ids"][name]
+        return {
+            "api_browse": need_id in [n["id"] for n in client.get("/api/v1/needs?limit=100", headers=h)
+                                      .get_json()["items"]],
+            "api_read": client.get(f"/api/v1/needs/{need_id}", headers=h).status_code == 200,
+            "service": need_id in [n.id for n in run_in(lambda s: deal_flow.browse(
+                s, deal_flow.NeedFilters(), limit=100, viewer_org_id=org)[0])],
+            "hidden": need_id not in run_in(lambda s: deal_flow.hidden_ids(s, org)),
+        }
+
+    assert set(found_by("partner").values()) == {True}
+    assert set(found_by("outsider").values()) == {False}
+    assert set(found_by("bank").values()) == {False}
+    assert client.get(f"/api/v1/needs/{need_id}", headers=people["headers"]["startup"]).status_code == 200
+
+    log_in(client, people["emails"]["outsider"], PASSWORD)
+    for page in ("/investor/deal-flow", "/investor/deal-flow?sort=best"):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert f"/needs/{need_id}" not in response.get_data(as_text=True)
+    assert client.get(f"/startup/needs/{need_id}").status_code == 404
+    log_out(client)
+    log_in(client, people["emails"]["partner"], PASSWORD)
+    page = client.get("/investor/deal-flow?sort=newest", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f"/needs/{need_id}" in page and "Partners first: open to all on" in page
+    assert client.get(f"/startup/needs/{need_id}").status_code == 200
+    log_out(client)
+
+    # once the window is over, everyone sees it
+    def open_now(s):
+        s.get(FundingNeed, need_id).public_from = None
+        s.commit()
+    run_in(open_now)
+    assert set(found_by("outsider").values()) == {True}
+
+
+def test_no_window_no_delay(client, people, run_in):
+    made = client.post("/api/v1/needs", json=NEED, headers=people["headers"]["startup"]).get_json()
+    assert run_in(lambda s: s.get(FundingNeed, made["id"]).public_from) is None
+
+
+def test_window_is_checked(people, client, run_in, row_counts):
+    with pytest.raises(Exception):
+        run_in(lambda s: partnerships.set_early_window(s, people["ids"]["incubator"], 91))
+    before = row_counts()
+    log_in(client, people["emails"]["incubator"], PASSWORD)
+    response = submit(client, "/relay/partnerships", {"early_window_days": "120"}, action="/relay/partnerships/window")
+    assert response.status_code == 422
+    assert run_in(lambda s: s.get(Incubator, people["ids"]["incubator"]).early_window_days) == 0
+    response = submit(client, "/relay/partnerships", {"early_window_days": "30"}, action="/relay/partnerships/window")
+    assert response.status_code == 302
+    assert run_in(lambda s: s.get(Incubator, people["ids"]["incubator"]).early_window_days) == 30
+    assert row_counts() == before
+
+
+def test_pages_and_others_cannot_act(client, people, run_in, row_counts):
+    log_in(client, people["emails"]["partner"], PASSWORD)
+    response = submit(client, "/relay/partnerships", {"partner": people["ids"]["incubator"]})
+    assert response.status_code == 302
+    pid = run_in(lambda s: s.scalar(sa.select(Partnership.id)))
+    log_out(client)
+
+    before = row_counts()
+    log_in(client, people["emails"]["outsider"], PASSWORD)
+    for action in ("accept", "decline", "end"):
+        assert submit(client, "/relay/partnerships", {},
+                      action=f"/relay/partnerships/{pid}/{action}").status_code == 404
+    assert submit(client, "/relay/partnerships", {"early_window_days": "5"},
+                  action="/relay/partnerships/window").status_code == 403
+    log_out(client)
+    log_in(client, people["emails"]["startup"], PASSWORD)
+    assert client.get("/relay/partnerships").status_code == 403
+    log_out(client)
+    assert row_counts() == before
+    assert run_in(lambda s: s.get(Partnership, pid).status) == PartnershipStatus.REQUESTED
+
+    log_in(client, people["emails"]["incubator"], PASSWORD)
+    assert f'data-testid="partnership-{pid}"' in client.get("/relay/partnerships").get_data(as_text=True)
+    assert submit(client, "/relay/partnerships", {}, action=f"/relay/partnerships/{pid}/accept").status_code == 302
+    assert run_in(lambda s: s.get(Partnership, pid).status) == PartnershipStatus.ACCEPTED
+
+
+def test_the_recommender_counts_partnerships_and_stays(session, people):
+    from marketplace import recs
+    row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
+    partnerships.accept(session, actor(people, "incubator"), row.id)
+    words = recs._Words(session)
+    records = {r.id: r for r in recs.investor_records(session, words)}
+    assert records[recs.org_key(people["ids"]["partner"])].incubators == (recs.org_key(people["ids"]["incubator"]),)
+    assert records[recs.org_key(people["ids"]["outsider"])].incubators == ()
+    startup_round = recs._Startups(session, words).round(people["ids"]["startup"], date.today())
+    assert startup_round.incubator == recs.org_key(people["ids"]["incubator"])

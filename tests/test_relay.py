@@ -1,0 +1,245 @@
+"""Relay incubation: apply, refer, accept, decline, release, the waitlist, the relay chain and
+the pages, with seats counted right at every step and nobody else able to act."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.models import IncubationCapacity, Notification, Stage
+from marketplace.models.enums import AuditSubject, ReservationStatus
+from marketplace.models.relay import IncubationStay, Reservation
+from marketplace.services import relay
+from tests.conftest import PASSWORD
+from tests.helpers import log_in, log_out, submit
+from tests.offer_helpers import bearer, org_id
+
+WRITE_ROUTES = [
+    "/relay/capacities/<int:capacity_id>/apply",
+    "/relay/residents/<int:startup_id>/refer",
+    "/relay/reservations/<int:reservation_id>/accept",
+    "/relay/reservations/<int:reservation_id>/decline",
+    "/relay/reservations/<int:reservation_id>/release",
+    "/api/v1/capacities/<int:capacity_id>/reservations",
+    "/api/v1/reservations/<int:reservation_id>/accept",
+    "/api/v1/reservations/<int:reservation_id>/decline",
+    "/api/v1/reservations/<int:reservation_id>/release",
+]
+TODAY = date.today()
+
+
+def add_capacity(run_in, incubator_id: int, seats: int = 2) -> int:
+    def write(s):
+        seed, series_a = (s.scalar(sa.select(Stage).where(Stage.code == c)) for c in ("seed", "series_a"))
+        capacity = IncubationCapacity(incubator_id=incubator_id, title=f"Seats {seats}", stage_min=seed,
+                                      stage_max=series_a, seats_total=seats, starts_on=TODAY,
+                                      ends_on=TODAY + timedelta(days=365))
+        s.add(capacity)
+        s.commit()
+        return capacity.id
+    return run_in(write)
+
+
+def add_stay(run_in, startup_id: int, incubator_id: int, started: date = TODAY - timedelta(days=300)) -> None:
+    def write(s):
+        s.add(IncubationStay(startup_id=startup_id, incubator_id=incubator_id, started_on=started))
+        s.commit()
+    run_in(write)
+
+
+@pytest.fixture
+def world(app, make_user, run_in):
+    """Two incubators (A, where the startups are now; B, with a 2-seat offer) and three startups."""
+    people = {name: make_user(role) for name, role in (
+        ("a", "incubator"), ("b", "incubator"), ("s1", "startup"), ("s2", "startup"), ("s3", "startup"),
+        ("investor", "investor"))}
+    ids = {name: org_id(app, email) for name, email in people.items()}
+    for s in ("s1", "s2", "s3"):
+        add_stay(run_in, ids[s], ids["a"])
+    capacity = add_capacity(run_in, ids["b"], seats=2)
+    headers = {name: bearer(app, email) for name, email in people.items()}
+    return {"emails": people, "ids": ids, "headers": headers, "capacity": capacity}
+
+
+def invariant(run_in, capacity_id):
+    """seats_taken equals the pending and accepted reservations."""
+    taken, held = run_in(lambda s: (s.get(IncubationCapacity, capacity_id).seats_taken,
+                                    relay.seats_held(s, capacity_id)))
+    assert taken == held
+    return taken
+
+
+def reserve(client, world, who, body=None, capacity=None):
+    return client.post(f"/api/v1/capacities/{capacity or world['capacity']}/reservations", json=body or {},
+                       headers=world["headers"][who])
+
+
+def test_apply_refer_accept_and_the_chain(client, world, run_in):
+    mine = reserve(client, world, "s1", {"message": "想入驻"})
+    assert mine.status_code == 201, mine.get_json()
+    assert mine.get_json()["status"] == "pending" and mine.get_json()["referred_by"] is None
+    referred = reserve(client, world, "a", {"startup_id": world["ids"]["s2"], "message": "推荐"})
+    assert referred.status_code == 201 and referred.get_json()["referred_by"]["id"] == world["ids"]["a"]
+    assert invariant(run_in, world["capacity"]) == 2
+    offer = client.get(f"/api/v1/capacities/{world['capacity']}", headers=world["headers"]["s3"]).get_json()
+    assert offer["seats_left"] == 0
+
+    full = reserve(client, world, "s3")
+    assert full.status_code == 409 and "full" in full.get_json()["errors"]["_"][0]
+    again = reserve(client, world, "s1")
+    assert again.status_code == 409
+
+    rid = mine.get_json()["id"]
+    accepted = client.post(f"/api/v1/reservations/{rid}/accept", headers=world["headers"]["b"])
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"
+    chain = run_in(lambda s: [(st.incubator_id, st.ended_on) for st in relay.chain(s, world["ids"]["s1"])])
+    assert chain == [(world["ids"]["a"], TODAY), (world["ids"]["b"], None)]
+    assert invariant(run_in, world["capacity"]) == 2
+    # the chain shows on its page and on the startup's profile
+    log_in(client, world["emails"]["investor"], PASSWORD)
+    page = client.get(f"/relay/startups/{world['ids']['s1']}/chain").get_data(as_text=True)
+    assert page.count('data-testid="stay"') == 2
+    # audit: every party sees it, the others nothing
+    events = run_in(lambda s: [e.action for e in relay_history(s, rid, world["ids"]["a"])])
+    assert events == []  # A neither referred nor receives this one
+    events = run_in(lambda s: [e.action for e in relay_history(s, rid, world["ids"]["b"])])
+    assert events == ["requested", "accepted"]
+    assert run_in(lambda s: s.scalar(sa.select(sa.func.count()).select_from(Notification))) > 0
+
+
+def relay_history(s, rid, org):
+    from marketplace.services import audit
+    return [entry.event for entry in audit.history(s, AuditSubject.RESERVATION, rid, org)]
+
+
+def test_waitlist_takes_a_declined_or_released_seat(client, world, run_in):
+    first = reserve(client, world, "s1").get_json()["id"]
+    second = reserve(client, world, "s2").get_json()["id"]
+    waiting = reserve(client, world, "s3", {"waitlist": True})
+    assert waiting.status_code == 201 and waiting.get_json()["status"] == "waitlisted"
+    assert invariant(run_in, world["capacity"]) == 2
+
+    declined = client.post(f"/api/v1/reservations/{first}/decline", headers=world["headers"]["b"])
+    assert declined.get_json()["status"] == "declined"
+    assert run_in(lambda s: s.get(Reservation, waiting.get_json()["id"]).status) == ReservationStatus.PENDING
+    assert invariant(run_in, world["capacity"]) == 2
+
+    released = client.post(f"/api/v1/reservations/{second}/release", headers=world["headers"]["s2"])
+    assert released.status_code == 200
+    assert invariant(run_in, world["capacity"]) == 1
+    # nothing more to do on finished reservations
+    assert client.post(f"/api/v1/reservations/{second}/accept", headers=world["headers"]["b"]).status_code == 409
+    assert client.post(f"/api/v1/reservations/{first}/release", headers=world["headers"]["s1"]).status_code == 409
+
+
+def test_added_seats_go_to_the_waitlist_oldest_first(client, world, run_in):
+    for who in ("s1", "s2"):
+        assert reserve(client, world, who).status_code == 201
+    waiting = reserve(client, world, "s3", {"waitlist": True}).get_json()["id"]
+    grown = client.patch(f"/api/v1/capacities/{world['capacity']}", json={"seats_total": 3},
+                         headers=world["headers"]["b"])
+    assert grown.status_code == 200, grown.get_json()
+    assert run_in(lambda s: s.get(Reservation, waiting).status) == ReservationStatus.PENDING
+    assert invariant(run_in, world["capacity"]) == 3
+
+
+def test_releasing_an_accepted_reservation_ends_the_stay(client, world, run_in):
+    rid = reserve(client, world, "s1").get_json()["id"]
+    client.post(f"/api/v1/reservations/{rid}/accept", headers=world["headers"]["b"])
+    assert client.post(f"/api/v1/reservations/{rid}/release", headers=world["headers"]["b"]).status_code == 200
+    assert run_in(lambda s: relay.current_stay(s, world["ids"]["s1"])) is None
+    assert invariant(run_in, world["capacity"]) == 0
+
+
+def test_refusals_write_nothing(client, world, run_in, row_counts):
+    before = row_counts()
+    ids = world["ids"]
+    # not a resident of the referrer
+    other = add_capacity(run_in, ids["a"], seats=3)
+    assert reserve(client, world, "b", {"startup_id": ids["s1"]}).status_code == 404
+    # its own offer
+    assert reserve(client, world, "a", {"startup_id": ids["s1"]}, capacity=other).status_code == 422
+    # the startup is already at the offer's incubator
+    assert reserve(client, world, "s1", capacity=other).status_code == 409
+    # a startup reserving for another
+    assert reserve(client, world, "s1", {"startup_id": ids["s2"]}).status_code == 404
+    bad = reserve(client, world, "s1", {"message": "x" * 3000})
+    assert bad.status_code == 422 and "message" in bad.get_json()["errors"]
+    assert reserve(client, world, "s1", {"waitlist": "maybe"}).status_code == 422
+    assert reserve(client, world, "s1", {"nope": 1}).status_code == 422
+    assert reserve(client, world, "investor").status_code == 403
+    assert reserve(client, world, "s1", capacity=2**31 + 5).status_code == 404
+    after = row_counts()
+    after["incubation_capacities"] -= 1
+    assert after == before
+
+
+def test_others_cannot_answer_or_see(client, world, run_in, row_counts):
+    rid = reserve(client, world, "s1").get_json()["id"]
+    before = row_counts()
+    for who in ("a", "s2"):
+        for action in ("accept", "decline", "release"):
+            response = client.post(f"/api/v1/reservations/{rid}/{action}", headers=world["headers"][who])
+            assert response.status_code in (403, 404), (who, action)
+        assert client.get(f"/api/v1/reservations/{rid}", headers=world["headers"][who]).status_code == 404
+    for action in ("accept", "decline"):  # the startup cannot answer its own reservation
+        assert client.post(f"/api/v1/reservations/{rid}/{action}", headers=world["headers"]["s1"]).status_code == 403
+    assert client.post(f"/api/v1/reservations/{rid}/release", headers=world["headers"]["investor"]).status_code == 403
+    assert row_counts() == before
+    assert run_in(lambda s: s.get(Reservation, rid).status) == ReservationStatus.PENDING
+    mine = client.get("/api/v1/reservations", headers=world["headers"]["b"]).get_json()
+    assert [r["id"] for r in mine["items"]] == [rid]
+    assert client.get("/api/v1/reservations", headers=world["headers"]["s2"]).get_json()["items"] == []
+
+    # pages: another incubator's and another startup's posts change nothing
+    log_in(client, world["emails"]["a"], PASSWORD)
+    for action in ("accept", "decline", "release"):
+        assert submit(client, "/relay/", {}, action=f"/relay/reservations/{rid}/{action}").status_code == 404
+    assert client.get(f"/relay/reservations/{rid}").status_code == 404
+    assert submit(client, "/relay/", {}, action=f"/relay/capacities/{world['capacity']}/apply").status_code == 403
+    log_out(client)
+    log_in(client, world["emails"]["b"], PASSWORD)
+    assert submit(client, "/relay/", {"capacity": world["capacity"]},
+                  action=f"/relay/residents/{world['ids']['s1']}/refer").status_code == 404
+    assert run_in(lambda s: s.scalar(sa.select(sa.func.count()).select_from(Reservation))) == 1
+    assert run_in(lambda s: s.get(Reservation, rid).status) == ReservationStatus.PENDING
+
+
+def test_pages_apply_answer_refer(client, world, run_in):
+    log_in(client, world["emails"]["s1"], PASSWORD)
+    page = f"/relay/capacities/{world['capacity']}/apply"
+    response = submit(client, page, {"message": "你好"}, follow_redirects=True)
+    assert response.status_code == 200
+    rid = run_in(lambda s: s.scalar(sa.select(Reservation.id)))
+    assert 'data-testid="audit-log"' in response.get_data(as_text=True)
+    assert "relay/reservations" in client.get("/relay/").get_data(as_text=True)
+    log_out(client)
+
+    log_in(client, world["emails"]["b"], PASSWORD)
+    html = client.get("/relay/").get_data(as_text=True)
+    assert f'data-testid="reservation-{rid}"' in html
+    submit(client, "/relay/", {}, action=f"/relay/reservations/{rid}/accept")
+    assert run_in(lambda s: s.get(Reservation, rid).status) == ReservationStatus.ACCEPTED
+    html = client.get("/relay/").get_data(as_text=True)
+    assert f'data-testid="resident-{world["ids"]["s1"]}"' in html
+    log_out(client)
+
+    log_in(client, world["emails"]["a"], PASSWORD)
+    other = add_capacity(run_in, world["ids"]["b"], seats=1)
+    refer_page = f"/relay/residents/{world['ids']['s2']}/refer"
+    assert client.get(refer_page).status_code == 200
+    response = submit(client, refer_page, {"capacity": other, "message": "推荐"})
+    assert response.status_code == 302
+    full = submit(client, f"/relay/residents/{world['ids']['s3']}/refer", {"capacity": other})
+    assert full.status_code == 422 and "该席位已满" in full.get_data(as_text=True)
+    assert invariant(run_in, other) == 1
+
+
+def test_matches_tab_has_the_apply_button(client, world, run_in):
+    log_in(client, world["emails"]["s1"], PASSWORD)
+    html = client.get("/matches/?tab=capacities").get_data(as_text=True)
+    if 'data-testid="match-card"' in html:
+        assert 'data-testid="apply-seat"' in html
+    assert client.get(f"/relay/capacities/{world['capacity']}/apply").status_code == 200
+    assert client.get(f"/relay/startups/{world['ids']['s1']}/chain").status_code == 200
