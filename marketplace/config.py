@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "AUTH_RATE_LIMIT": "10 per minute",
+    # Counted over the last minute, not per clock minute: a fixed window would let twenty tries
+    # through across a minute's boundary (and let the eleventh through now and then).
+    "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
