@@ -31,7 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "AUTH_RATE_LIMIT": "10 per minute",
     # Counted over the last minute, not per clock minute: a fixed window would let twenty tries
-    # through across a minute's boundary (and let the eleventh through now and then).
+    # through across a minute's boundary.
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
