@@ -165,7 +165,6 @@ def test_the_startup_applies_and_the_bank_approves_and_disburses_on_the_pages(cl
     linked = html.split('data-testid="linked-round"')[1]
     assert "Lidar chip Series A" in linked and "Lead Org" in linked and "Venture capital" in linked
     assert re.search(r'data-testid="confirmed-equity">CNY 20M<', linked)
-    assert "Series A" in linked or "A 轮" in linked
     assert post(client, page, f"{page}/approve").status_code == 302
     response = post(client, page, f"{page}/approve", headers=EN, follow_redirects=True)
     assert "A loan offer that is Approved cannot be moved to Approved." in response.get_data(as_text=True)
