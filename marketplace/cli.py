@@ -157,15 +157,22 @@ def train(in_background: bool, if_missing: bool) -> None:
 @click.option("--min-train-rounds", default=5, show_default=True, help="Rounds before the split a candidate needs.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
               help="Write the learned ranker's top 50 per query as JSON lines.")
+@click.option("--score", type=click.Path(exists=True, dir_okay=False),
+              help="Print the figures of a rankings file in the --out format instead of running the methods.")
 def evaluate_crunchbase(directory: str, train_until: str, test_until: str | None, min_train_rounds: int,
-                        out: str | None) -> None:
+                        out: str | None, score: str | None) -> None:
     """The offline benchmark of shared/data/crunchbase-2013/README.md, with the baselines measured alongside."""
     import time
 
     from recommender import evaluate
 
     started = time.perf_counter()
-    results = evaluate.evaluate(directory, train_until, test_until, min_train_rounds, out,
-                                progress=lambda message: click.echo(
-                                    f"[{time.perf_counter() - started:6.1f}s] {message}", err=True))
+
+    def progress(message: str) -> None:
+        click.echo(f"[{time.perf_counter() - started:6.1f}s] {message}", err=True)
+
+    if score:
+        results = evaluate.score_file(directory, score, train_until, test_until, min_train_rounds, progress=progress)
+    else:
+        results = evaluate.evaluate(directory, train_until, test_until, min_train_rounds, out, progress=progress)
     click.echo(evaluate.report(results))

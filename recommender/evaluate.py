@@ -14,6 +14,7 @@ is known when they open (company, sector, region, round type, amount): never the
 
     python -m recommender.evaluate DIR --train-until 2012-01-01 [--test-until DATE]
         [--min-train-rounds 5] [--out FILE] [--methods random,most_active,...]
+    python -m recommender.evaluate DIR --train-until 2012-01-01 --score FILE   # a rankings file's figures
 """
 from __future__ import annotations
 
@@ -144,6 +145,53 @@ def evaluate_scores(split: Split, scores: np.ndarray) -> tuple[dict, np.ndarray,
     return figures, ranked_inv, queries, ranked_rounds
 
 
+def score_rankings(split: Split, path: str | Path) -> dict:
+    """The figures of a rankings file in the ``--out`` format, from its lists alone: any method's
+    file can be scored against the split's answers (and the learned ranker's agrees with its table).
+
+    A query the file leaves out counts as a miss; names the split does not know (a round, an
+    investor) are never relevant. ``"lines"`` says how many queries were read, left out or unknown.
+    """
+    keys = np.asarray(split.rounds.key, dtype=str)
+    queries = np.flatnonzero(split.relevant.sum(axis=0) > 0)
+    round_at = {key: k for k, key in enumerate(keys)}
+    investor_at = {name: k for k, name in enumerate(split.candidates)}
+    query_at = {split.candidates[q]: k for k, q in enumerate(queries)}
+    # position len(...) is a column that is never relevant: unknown names and short lists point there
+    ranked_inv = np.full((len(keys), OUT_K), len(split.candidates), dtype=np.int64)
+    ranked_rounds = np.full((len(queries), OUT_K), len(keys), dtype=np.int64)
+    seen = {"round_to_investors": set(), "investor_to_rounds": set()}
+    unknown = 0
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            item = json.loads(line)
+            task = item.get("task")
+            if task == "round_to_investors" and item.get("round") in round_at:
+                row, names, lookup_ = round_at[item["round"]], item.get("ranked", []), investor_at
+                target, missing = ranked_inv, len(split.candidates)
+            elif task == "investor_to_rounds" and item.get("investor") in query_at:
+                row, names, lookup_ = query_at[item["investor"]], item.get("ranked", []), round_at
+                target, missing = ranked_rounds, len(keys)
+            else:
+                unknown += 1
+                continue
+            seen[task].add(row)
+            picked = [lookup_.get(name, missing) for name in dict.fromkeys(names)][:OUT_K]  # a repeat counts once
+            target[row, :len(picked)] = picked
+    pad = np.zeros((len(keys), 1), dtype=bool)
+    per_round = ranking_metrics(ranked_inv, np.hstack([split.relevant, pad]))
+    by_investor = np.vstack([split.relevant[:, queries], np.zeros((1, len(queries)), dtype=bool)]).T
+    per_investor = ranking_metrics(ranked_rounds, by_investor)
+    return {
+        "round_to_investors": {**_mean(per_round), "new_companies": _mean(per_round, split.new_company),
+                               "seen_companies": _mean(per_round, ~split.new_company)},
+        "investor_to_rounds": _mean(per_investor),
+        "lines": {"rounds": len(seen["round_to_investors"]), "rounds_left_out": len(keys) - len(seen["round_to_investors"]),
+                  "investors": len(seen["investor_to_rounds"]),
+                  "investors_left_out": len(queries) - len(seen["investor_to_rounds"]), "unknown": unknown},
+    }
+
+
 def write_rankings(path, split: Split, ranked_inv: np.ndarray, queries: np.ndarray, ranked_rounds: np.ndarray) -> None:
     keys = np.asarray(split.rounds.key, dtype=str)
     with open(path, "w", encoding="utf-8") as out:
@@ -185,6 +233,19 @@ def evaluate(data: Dataset | str | Path, train_until, test_until=None, min_train
     return results
 
 
+def score_file(data: Dataset | str | Path, path: str | Path, train_until, test_until=None, min_train_rounds: int = 5,
+               progress: Callable[[str], None] | None = None) -> dict:
+    """``evaluate``'s results for a rankings file instead of the methods (``score_rankings``)."""
+    say = progress or (lambda message: None)
+    clock = time.perf_counter()
+    if not isinstance(data, Dataset):
+        data = load_crunchbase(data, progress=lambda part: say(f"read {part}"))
+    split = make_split(data, train_until, test_until, min_train_rounds)
+    figures = score_rankings(split, path)
+    say(f"{path}: {figures['lines']}")
+    return {"split": split.summary(), "methods": {str(path): figures}, "seconds": round(time.perf_counter() - clock, 2)}
+
+
 HEADER = ("method", "round->investors R@10", "R@50", "NDCG@10", "new-company rounds R@10",
           "seen-company rounds R@10", "investor->rounds R@10", "R@50", "NDCG@10")
 
@@ -222,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-train-rounds", type=int, default=5, help="rounds before the split a candidate needs")
     parser.add_argument("--out", default=None, help="write the learned ranker's top 50 per query as JSON lines")
     parser.add_argument("--methods", default=None, help="comma-separated subset of: " + ", ".join(default_methods()))
+    parser.add_argument("--score", metavar="FILE", default=None,
+                        help="score a rankings file in the --out format (any method's) instead of running the methods")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
     args = parser.parse_args(argv)
     methods = default_methods()
@@ -236,8 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"[{time.perf_counter() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
 
-    results = evaluate(args.directory, args.train_until, args.test_until, args.min_train_rounds, args.out,
-                       methods, progress=progress)
+    if args.score:
+        results = score_file(args.directory, args.score, args.train_until, args.test_until, args.min_train_rounds,
+                             progress=progress)
+    else:
+        results = evaluate(args.directory, args.train_until, args.test_until, args.min_train_rounds, args.out,
+                           methods, progress=progress)
     if args.json:
         print(json.dumps(results, indent=2))
     else:

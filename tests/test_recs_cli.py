@@ -36,3 +36,20 @@ def test_the_command_prints_every_method_and_writes_the_rankings(tmp_path):
     rounds = [q for q in lines if q["task"] == "round_to_investors"]
     assert len(rounds) == 40 and all(q["round"].count("|") == 2 for q in rounds)
     assert {q["task"] for q in lines} == {"round_to_investors", "investor_to_rounds"}
+
+
+def figures_row(output: str, label: str) -> list[str]:
+    [row] = [line for line in output.splitlines() if line.startswith(f"| {label}")]
+    return [cell.strip() for cell in row.strip("|").split("|")][1:]
+
+
+def test_the_rankings_file_scores_as_printed(tmp_path):
+    """Done when: the --out file agrees with the figures the command prints."""
+    out, export = tmp_path / "rankings.jsonl", tiny_export(tmp_path)
+    runner = make_app("sqlite://").test_cli_runner()
+    args = ["recs", "evaluate-crunchbase", str(export), "--train-until", "2012-01-01", "--min-train-rounds", "2"]
+    printed = runner.invoke(args=args + ["--out", str(out)])
+    scored = runner.invoke(args=args + ["--score", str(out)])
+    assert scored.exit_code == 0, scored.output
+    assert figures_row(scored.output, str(out)) == figures_row(printed.output, "learned ranker")
+    assert "'rounds_left_out': 0" in scored.output and "'unknown': 0" in scored.output

@@ -8,7 +8,7 @@ import pytest
 
 from recommender import crunchbase
 from recommender.baselines import PopularityRanker, RandomRanker, SectorStageRanker
-from recommender.evaluate import evaluate, main, make_split, ranking_metrics
+from recommender.evaluate import evaluate, main, make_split, ranking_metrics, score_rankings
 from recommender.records import Dataset, Interaction, Round
 
 
@@ -79,6 +79,42 @@ def test_baselines_beat_chance_and_the_rankings_are_written(data, cut, tmp_path)
     assert last["investor"] and all(key.count("|") == 2 for key in last["ranked"])
 
 
+def without_lines(figures: dict) -> dict:
+    return {k: v for k, v in figures.items() if k != "lines"}
+
+
+def test_the_rankings_file_agrees_with_the_printed_figures(data, cut, tmp_path):
+    out = tmp_path / "ranked.jsonl"
+    methods = {"sector_stage_earlier": SectorStageRanker(earlier_first=True)}
+    results = evaluate(data, cut, min_train_rounds=3, out=out, methods=methods, out_method="sector_stage_earlier")
+    split = make_split(data, cut, min_train_rounds=3)
+    scored = score_rankings(split, out)
+    printed = {k: v for k, v in results["methods"]["sector_stage_earlier"].items() if not k.endswith("_seconds")}
+    assert without_lines(scored) == printed
+    assert scored["lines"] == {"rounds": split.summary()["test_rounds"], "rounds_left_out": 0,
+                               "investors": split.summary()["investor_queries"], "investors_left_out": 0, "unknown": 0}
+
+
+def test_a_rankings_file_cannot_gain_by_repeating_or_leaving_out(data, cut, tmp_path):
+    """A round left out scores 0; a relevant investor listed ten times counts once; a stranger never."""
+    split = make_split(data, cut, min_train_rounds=3)
+    keys = split.rounds.key.tolist()
+    best = [split.candidates[split.relevant[k]].tolist() for k in range(len(keys))]
+    perfect = tmp_path / "perfect.jsonl"
+    perfect.write_text("".join(json.dumps({"task": "round_to_investors", "round": key, "ranked": names}) + "\n"
+                               for key, names in zip(keys, best)))
+    assert score_rankings(split, perfect)["round_to_investors"]["recall@10"] == pytest.approx(
+        np.mean([min(len(b), 10) / len(b) for b in best]))
+    gamed = tmp_path / "gamed.jsonl"
+    gamed.write_text(json.dumps({"task": "round_to_investors", "round": keys[0], "ranked": [best[0][0]] * 10}) + "\n"
+                     + json.dumps({"task": "round_to_investors", "round": "nobody|seed|2012-01-01",
+                                   "ranked": best[0]}) + "\n")
+    scored = score_rankings(split, gamed)
+    assert scored["round_to_investors"]["recall@10"] == pytest.approx(1 / len(best[0]) / len(keys))
+    assert scored["lines"]["rounds"] == 1 and scored["lines"]["rounds_left_out"] == len(keys) - 1
+    assert scored["lines"]["unknown"] == 1 and scored["investor_to_rounds"]["recall@10"] == 0.0
+
+
 def write_export(folder, companies, rounds, investments):
     header = {"companies": "permalink,name,category_code,region,founded_at",
               "rounds": "company_permalink,funding_round_type,funded_at,raised_amount_usd",
@@ -109,3 +145,13 @@ def test_the_command_reads_an_export_and_prints_every_method(tmp_path, capsys):
     assert main([str(tmp_path), "--train-until", "2012-01-01", "--min-train-rounds", "2", "--methods", "random",
                  "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["split"]["test_rounds"] == 12
+    ranked = tmp_path / "theirs.jsonl"  # another system's file: every test round, f0 then f1 first
+    ranked.write_text("".join(json.dumps({"task": "round_to_investors", "round": f"/company/c{k}|series-b|2012-0{1 + k % 9}-15",
+                                          "ranked": ["/financial-organization/f0", "/financial-organization/f1"]}) + "\n"
+                              for k in range(12)))
+    assert main([str(tmp_path), "--train-until", "2012-01-01", "--min-train-rounds", "2", "--score", str(ranked),
+                 "--json"]) == 0
+    scored = json.loads(capsys.readouterr().out)["methods"][str(ranked)]
+    # f0 and f1 each backed four of the twelve companies (k % 3); each round has two relevant investors
+    assert scored["round_to_investors"]["recall@10"] == pytest.approx(8 / 12 / 2)
+    assert scored["lines"]["rounds"] == 12 and scored["lines"]["investors_left_out"] == 7
