@@ -159,16 +159,16 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
     """Funding needs as rounds: all of ``need_ids``, or every need of ``statuses`` (not drafts)."""
     words = words or _Words(session)
     startups = startups or _Startups(session, words)
-    query = sa.select(FundingNeed.id, FundingNeed.startup_id, FundingNeed.stage_id, FundingNeed.amount_max,
-                      FundingNeed.title, FundingNeed.summary, FundingNeed.created_at).order_by(FundingNeed.id)
     if need_ids is not None:
-        query = query.where(FundingNeed.id.in_(list(need_ids)))
+        chosen = FundingNeed.id.in_(list(need_ids))
     else:
-        query = query.where(FundingNeed.status.in_(statuses or (NeedStatus.OPEN, NeedStatus.CLOSED,
-                                                                NeedStatus.FUNDED)))
-    rows = session.execute(query).all()
+        chosen = FundingNeed.status.in_(statuses or (NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.FUNDED))
+    rows = session.execute(sa.select(FundingNeed.id, FundingNeed.startup_id, FundingNeed.stage_id,
+                                     FundingNeed.amount_max, FundingNeed.title, FundingNeed.summary,
+                                     FundingNeed.created_at).where(chosen).order_by(FundingNeed.id)).all()
+    # the same choice joined, not the ids listed: PostgreSQL takes at most 65,535 parameters a query
     sectors = _grouped(session, sa.select(need_sectors.c.need_id, need_sectors.c.sector_id)
-                       .where(need_sectors.c.need_id.in_([r.id for r in rows]))
+                       .join(FundingNeed, FundingNeed.id == need_sectors.c.need_id).where(chosen)
                        .order_by(need_sectors.c.need_id, need_sectors.c.sector_id)) if rows else {}
     out = []
     for r in rows:

@@ -326,3 +326,28 @@ def test_a_new_server_process_warms_its_serving_state_up(app, market):
     assert "zjm_engine" not in app.extensions
     matching.warm_up(app).join(timeout=120)
     assert app.extensions["zjm_engine"][1].index is not None
+
+
+def test_building_the_serving_state_asks_no_query_a_parameter_per_need(app, session):
+    """PostgreSQL takes at most 65,535 parameters a query: the serving state of 100,000 open needs
+    could not be built when the needs' sectors were read with every need's id listed."""
+    company = startup(session, "上海芯澜微电子", "Xinlan Micro", park="zhangjiang_core")
+
+    def largest_query_after(count: int) -> int:
+        for k in range(count):
+            need(session, company, f"Round {k}", minutes=k)
+        sizes = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            sizes.append(len(parameters or ()))
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            data = recs.dataset(session, TODAY)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert sum(key.startswith("need:") for key in data.rounds.key) >= count
+        return max(sizes)
+
+    few = largest_query_after(3)
+    assert largest_query_after(40) == few

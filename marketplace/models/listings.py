@@ -52,6 +52,8 @@ class FundingNeed(Timestamped, Base):
         sa.Index("ix_funding_needs_status_created", "status", "created_at", "id"),
         sa.Index("ix_funding_needs_status_amount", "status", "amount_max", "id"),
         sa.Index("ix_funding_needs_status_deadline", "status", "deadline", "id"),
+        # every ranked deal-flow page asks which open needs are still in their early window (few)
+        sa.Index("ix_funding_needs_public_from", "public_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
