@@ -137,12 +137,14 @@ def evaluate_scores(split: Split, scores: np.ndarray) -> tuple[dict, np.ndarray,
     queries = np.flatnonzero(split.relevant.sum(axis=0) > 0)
     ranked_rounds = top_k(scores[:, queries].T, OUT_K)
     per_investor = ranking_metrics(ranked_rounds, split.relevant[:, queries].T)
-    figures = {
-        "round_to_investors": {**_mean(per_round), "new_companies": _mean(per_round, split.new_company),
-                               "seen_companies": _mean(per_round, ~split.new_company)},
-        "investor_to_rounds": _mean(per_investor),
-    }
-    return figures, ranked_inv, queries, ranked_rounds
+    return _figures(split, per_round, per_investor), ranked_inv, queries, ranked_rounds
+
+
+def _figures(split: Split, per_round: dict, per_investor: dict) -> dict:
+    """The means of per-query metrics: every round, new and seen companies' rounds, every investor."""
+    return {"round_to_investors": {**_mean(per_round), "new_companies": _mean(per_round, split.new_company),
+                                   "seen_companies": _mean(per_round, ~split.new_company)},
+            "investor_to_rounds": _mean(per_investor)}
 
 
 def score_rankings(split: Split, path: str | Path) -> dict:
@@ -183,9 +185,7 @@ def score_rankings(split: Split, path: str | Path) -> dict:
     by_investor = np.vstack([split.relevant[:, queries], np.zeros((1, len(queries)), dtype=bool)]).T
     per_investor = ranking_metrics(ranked_rounds, by_investor)
     return {
-        "round_to_investors": {**_mean(per_round), "new_companies": _mean(per_round, split.new_company),
-                               "seen_companies": _mean(per_round, ~split.new_company)},
-        "investor_to_rounds": _mean(per_investor),
+        **_figures(split, per_round, per_investor),
         "lines": {"rounds": len(seen["round_to_investors"]), "rounds_left_out": len(keys) - len(seen["round_to_investors"]),
                   "investors": len(seen["investor_to_rounds"]),
                   "investors_left_out": len(queries) - len(seen["investor_to_rounds"]), "unknown": unknown},
@@ -203,15 +203,20 @@ def write_rankings(path, split: Split, ranked_inv: np.ndarray, queries: np.ndarr
                                   "ranked": keys[row].tolist()}) + "\n")
 
 
+def _read_split(data: Dataset | str | Path, train_until, test_until, min_train_rounds: int,
+                say: Callable[[str], None]) -> Split:
+    if not isinstance(data, Dataset):
+        data = load_crunchbase(data, progress=lambda part: say(f"read {part}"))
+    return make_split(data, train_until, test_until, min_train_rounds)
+
+
 def evaluate(data: Dataset | str | Path, train_until, test_until=None, min_train_rounds: int = 5,
              out: str | Path | None = None, methods: dict[str, BaseRanker] | None = None, out_method: str = "learned",
              progress: Callable[[str], None] | None = None) -> dict:
     """Run the benchmark; return {"split": counts, "methods": {name: figures}}; write ``out`` for ``out_method``."""
     say = progress or (lambda message: None)
     clock = time.perf_counter()
-    if not isinstance(data, Dataset):
-        data = load_crunchbase(data, progress=lambda part: say(f"read {part}"))
-    split = make_split(data, train_until, test_until, min_train_rounds)
+    split = _read_split(data, train_until, test_until, min_train_rounds, say)
     say(f"split: {split.summary()}")
     methods = default_methods() if methods is None else methods
     results = {"split": split.summary(), "methods": {}}
@@ -238,9 +243,7 @@ def score_file(data: Dataset | str | Path, path: str | Path, train_until, test_u
     """``evaluate``'s results for a rankings file instead of the methods (``score_rankings``)."""
     say = progress or (lambda message: None)
     clock = time.perf_counter()
-    if not isinstance(data, Dataset):
-        data = load_crunchbase(data, progress=lambda part: say(f"read {part}"))
-    split = make_split(data, train_until, test_until, min_train_rounds)
+    split = _read_split(data, train_until, test_until, min_train_rounds, say)
     figures = score_rankings(split, path)
     say(f"{path}: {figures['lines']}")
     return {"split": split.summary(), "methods": {str(path): figures}, "seconds": round(time.perf_counter() - clock, 2)}
