@@ -28,7 +28,7 @@ from marketplace.models import (
     Stage,
     User,
 )
-from marketplace.models.enums import InteractionAction, IPKind, IPStatus, LoanKind
+from marketplace.models.enums import InteractionAction, Instrument, IPKind, IPStatus, LoanKind
 from marketplace.models.history import investments
 from marketplace.models.organizations import startup_sectors
 from marketplace.services import matching, recommendations, theses
@@ -351,3 +351,25 @@ def test_building_the_serving_state_asks_no_query_a_parameter_per_need(app, sess
 
     few = largest_query_after(3)
     assert largest_query_after(40) == few
+
+
+def test_what_the_viewer_can_fund_comes_first_and_nothing_is_left_out(run_in, market):
+    """The chip investor backed the chip company, whose patent-loan need matches it as well as its
+    equity round does: the investor sees its equity rounds first, the bank the loan first; both
+    lists still hold every open need (the filters, not the ranking, leave needs out)."""
+    emails, ids = market
+
+    def add_loan(s):
+        chip_co = org(s, emails["startup"])
+        loan = need(s, chip_co, "Pledge our lidar patents", amount=(30 * M, 50 * M), stage="series_a",
+                    instrument=Instrument.IP_PLEDGE_LOAN, minutes=3)
+        s.commit()
+        return loan.id
+
+    loan = run_in(add_loan)
+    investor_list, investor_page = run_in(lambda s: ranked_ids(s, ids["chip_investor"]))
+    bank_list, bank_page = run_in(lambda s: ranked_ids(s, org(s, emails["bank"]).id))
+    equity = [ids["chip_need"], ids["other_need"], ids["bio_need"]]
+    assert sorted(investor_list[:3]) == sorted(equity) and investor_list[3] == loan
+    assert bank_list[0] == loan and sorted(bank_list[1:]) == sorted(equity)
+    assert investor_page.total == bank_page.total == 4

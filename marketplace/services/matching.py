@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace import cache, recs
 from marketplace.extensions import db
-from marketplace.models import FundingNeed, Investor
-from marketplace.models.enums import Instrument, NeedStatus
+from marketplace.models import FundingNeed, Investor, Organization
+from marketplace.models.enums import LOAN_INSTRUMENTS, Instrument, NeedStatus, OrgKind
 from marketplace.services import deal_flow, interactions
 from marketplace.services.deal_flow import NeedFilters
 from recommender import io as model_io
@@ -101,15 +101,22 @@ class Engine:
     trained: bool
     declared: InvestorTable  # what every investor, bank, product and capacity declares, sorted by id
     index: RoundIndex | None  # the open needs, for one viewer's best among them fast
+    loan: np.ndarray  # per open need (``need_ids`` order): does it ask for a loan (not equity)?
 
-    def top_needs(self, viewer: str, k: int, mask: np.ndarray) -> Ranking:
-        """The viewer's ``k`` best open needs among those ``mask`` keeps (``need_ids`` order)."""
+    def top_needs(self, viewer: str, k: int, mask: np.ndarray, first: np.ndarray | None = None) -> Ranking:
+        """The viewer's ``k`` best open needs among those ``mask`` keeps (``need_ids`` order); those
+        ``first`` marks (what the viewer can fund) ranked ahead of the others."""
         total = int(np.count_nonzero(mask))
-        if self.index is None or k == 0 or total == 0:
-            return Ranking(np.zeros(0, np.int64), np.zeros(0, np.float32), total)
-        best = self.index.top_rounds(viewer, k=k, mask=mask, reasons=0)
-        return Ranking(np.array([recs.key_id(m.id) for m in best], dtype=np.int64),
-                       np.array([m.score for m in best], dtype=np.float32), total)
+        tiers = [mask] if first is None else [mask & first, mask & ~first]
+        ids, scores = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+        for tier in tiers:
+            wanted = k - sum(len(part) for part in ids)
+            if self.index is None or wanted <= 0 or not tier.any():
+                continue
+            best = self.index.top_rounds(viewer, k=wanted, mask=tier, reasons=0)
+            ids.append(np.array([recs.key_id(m.id) for m in best], dtype=np.int64))
+            scores.append(np.array([m.score for m in best], dtype=np.float32))
+        return Ranking(np.concatenate(ids), np.concatenate(scores), total)
 
     def top_investors(self, round_record: Round, candidates: Sequence[int], key_of: Callable[[int], str]) -> Ranking:
         """``candidates`` (ids that ``key_of`` names) ranked for one round."""
@@ -238,7 +245,8 @@ def build_engine(session: Session, today: date, model: LearnedRanker | None, ver
     digest.update(ids.tobytes())
     declared = data.investors.take(np.argsort(data.investors.id, kind="stable"))
     index = RoundIndex(ranker, needs) if len(ids) else None
-    return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index)
+    loan = np.isin(ids, deal_flow.matching_ids(session, NeedFilters(instruments=LOAN_INSTRUMENTS), today))
+    return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index, loan)
 
 
 def _ranking(eng: Engine, direction: str, viewer: str, compute: Callable[[], Ranking]) -> Ranking:
@@ -271,8 +279,8 @@ def _depth(wanted: int) -> int:
 
 def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: date, offset: int = 0,
               limit: int = 20) -> NeedMatches:
-    """A page of the open needs ``filters`` keep, best first for the investor or bank ``org_id``,
-    less those it dismissed. The list is cached under the viewer, the filters and the dismissed
+    """A page of the open needs ``filters`` keep, best first for the investor or bank ``org_id``
+    (those it can fund ahead: equity rounds for an investor, loans for a bank), less those it dismissed. The list is cached under the viewer, the filters and the dismissed
     needs, so that the next pages and a return to the same view cost no ranking and no id query."""
     eng = engine(session, today)
     viewer = recs.org_key(org_id)
@@ -281,6 +289,9 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
     depth = _depth(offset + limit)
     view = hashlib.sha1(repr(filters).encode() + dismissed.tobytes() + b"|" + hidden.tobytes()).hexdigest()[:16]
 
+    # what the viewer can fund comes first: a bank's loans, an investor's equity rounds
+    lends = session.scalar(sa.select(Organization.kind).where(Organization.id == org_id)) == OrgKind.BANK
+
     def compute() -> Ranking:
         if filters == NeedFilters():
             mask = np.ones(len(eng.need_ids), dtype=bool)
@@ -288,7 +299,7 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
             mask = np.isin(eng.need_ids, deal_flow.matching_ids(session, filters, today))
         mask &= ~np.isin(eng.need_ids, dismissed)
         mask &= ~np.isin(eng.need_ids, hidden)
-        return eng.top_needs(viewer, depth, mask)
+        return eng.top_needs(viewer, depth, mask, first=eng.loan if lends else ~eng.loan)
 
     ranking = _ranking(eng, NEEDS, f"{viewer}:{view}:{depth}", compute)
     page_ids, page_scores = ranking.ids[offset:offset + limit], ranking.scores[offset:offset + limit]
