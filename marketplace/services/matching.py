@@ -280,17 +280,15 @@ def _depth(wanted: int) -> int:
 def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: date, offset: int = 0,
               limit: int = 20) -> NeedMatches:
     """A page of the open needs ``filters`` keep, best first for the investor or bank ``org_id``
-    (those it can fund ahead: equity rounds for an investor, loans for a bank), less those it dismissed. The list is cached under the viewer, the filters and the dismissed
-    needs, so that the next pages and a return to the same view cost no ranking and no id query."""
+    (what it can fund ahead: an investor's equity rounds, a bank's loans), less those it dismissed.
+    The list is cached under the viewer, the filters and the dismissed needs, so that the next
+    pages and a return to the same view cost no ranking and no id query."""
     eng = engine(session, today)
     viewer = recs.org_key(org_id)
     dismissed = np.array(sorted(interactions.dismissed(session, org_id)), dtype=np.int64)
     hidden = np.array(deal_flow.hidden_ids(session, org_id), dtype=np.int64)  # early needs of others' partners
     depth = _depth(offset + limit)
     view = hashlib.sha1(repr(filters).encode() + dismissed.tobytes() + b"|" + hidden.tobytes()).hexdigest()[:16]
-
-    # what the viewer can fund comes first: a bank's loans, an investor's equity rounds
-    lends = session.scalar(sa.select(Organization.kind).where(Organization.id == org_id)) == OrgKind.BANK
 
     def compute() -> Ranking:
         if filters == NeedFilters():
@@ -299,6 +297,7 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
             mask = np.isin(eng.need_ids, deal_flow.matching_ids(session, filters, today))
         mask &= ~np.isin(eng.need_ids, dismissed)
         mask &= ~np.isin(eng.need_ids, hidden)
+        lends = session.scalar(sa.select(Organization.kind).where(Organization.id == org_id)) == OrgKind.BANK
         return eng.top_needs(viewer, depth, mask, first=eng.loan if lends else ~eng.loan)
 
     ranking = _ranking(eng, NEEDS, f"{viewer}:{view}:{depth}", compute)
