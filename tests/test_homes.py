@@ -21,16 +21,13 @@ from marketplace.models import (
 from marketplace.models.enums import EnterpriseTier, IncubatorTier, Instrument, LoanKind, NeedStatus
 from tests.conftest import PASSWORD
 from tests.helpers import log_in
+from tests.test_deal_flow import by_code
 
 EN = {"Accept-Language": "en"}
 
 
 def org_of(session, email):
     return session.scalar(sa.select(User).where(User.email == email)).organization
-
-
-def by_code(session, model, code):
-    return session.scalar(sa.select(model).where(model.code == code))
 
 
 def test_a_new_startup_sees_that_it_has_no_need_yet(client, make_user):

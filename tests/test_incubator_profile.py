@@ -9,15 +9,12 @@ from marketplace.models.organizations import incubator_services, startup_sectors
 from tests.conftest import PASSWORD
 from tests.helpers import field_errors, log_in, submit
 from tests.offer_helpers import EN, bearer, org_id, org_of
+from tests.test_deal_flow import by_code
 
 PROFILE = {"tier": "national", "services": ["pilot_testing", "shared_labs", "finance"], "park": "zizhu",
            "website": "https://incubator.example.cn", "summary_zh": "紫竹国家级孵化器",
            "summary_en": "A national incubator",
            "description_zh": "聚焦集成电路与人工智能", "description_en": ""}
-
-
-def by_code(session, model, code):
-    return session.scalar(sa.select(model).where(model.code == code))
 
 
 def test_an_incubator_edits_its_profile_and_its_home_shows_it(client, make_user, run_in):

@@ -3,6 +3,7 @@ contacts and confidential details shown exactly while an introduction is accepte
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -328,6 +329,24 @@ def test_an_investor_asks_the_startup_accepts_they_talk_and_the_contacts_show_wh
         assert secret_free(html) and "Can we meet on Tuesday?" not in html
     assert investor.get(f"/startup/needs/{world.need_id}/deck").status_code == 404
     assert "Ask again" in page(investor, need_page)
+
+
+def test_a_long_conversation_opens_on_its_latest_messages(app, run_in, world):
+    """The page once showed a thread's first 500 messages: the newest were out of reach."""
+    intro_id = ask(run_in, world)
+    do(run_in, world, intros.accept, "startup", intro_id)
+    vc, founder = actor(run_in, VC), actor(run_in, FOUNDER)
+    run_in(lambda s: [intros.post(s, (vc, founder)[n % 2], intro_id, f"message number {n}.")
+                      for n in range(1, 131)])
+    client = app.test_client()
+    log_in(client, VC, PASSWORD)
+    html = page(client, f"/intros/{intro_id}")
+    shown = [int(n) for n in re.findall(r"message number (\d+)\.", html)]
+    assert shown == list(range(31, 131))  # the newest hundred, oldest first
+    earlier = re.search(r'href="([^"]+)#thread" data-testid="earlier-messages"', html).group(1)
+    html = page(client, earlier.replace("&amp;", "&"))
+    assert [int(n) for n in re.findall(r"message number (\d+)\.", html)] == list(range(1, 31))
+    assert 'data-testid="earlier-messages"' not in html and 'data-testid="latest-messages"' in html
 
 
 def test_the_audit_log_names_the_other_side_by_organization_until_accepted(app, run_in, world):

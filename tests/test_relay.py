@@ -2,18 +2,21 @@
 the pages, with seats counted right at every step and nobody else able to act."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from marketplace.models import IncubationCapacity, Notification, Stage
+from marketplace.models import IncubationCapacity, Notification, Sector, Stage, Startup
 from marketplace.models.enums import AuditSubject, ReservationStatus
+from marketplace.models.organizations import startup_sectors
 from marketplace.models.relay import IncubationStay, Reservation
 from marketplace.services import relay
 from tests.conftest import PASSWORD
 from tests.helpers import log_in, log_out, submit
 from tests.offer_helpers import bearer, org_id
+from tests.test_deal_flow import by_code
 
 WRITE_ROUTES = [
     "/relay/capacities/<int:capacity_id>/apply",
@@ -239,7 +242,56 @@ def test_pages_apply_answer_refer(client, world, run_in):
 def test_matches_tab_has_the_apply_button(client, world, run_in):
     log_in(client, world["emails"]["s1"], PASSWORD)
     html = client.get("/matches/?tab=capacities").get_data(as_text=True)
-    if 'data-testid="match-card"' in html:
-        assert 'data-testid="apply-seat"' in html
+    assert 'data-testid="match-card"' in html and 'data-testid="apply-seat"' in html
     assert client.get(f"/relay/capacities/{world['capacity']}/apply").status_code == 200
     assert client.get(f"/relay/startups/{world['ids']['s1']}/chain").status_code == 200
+
+
+def test_the_refer_page_offers_every_other_incubators_offer_best_fit_first(client, world, run_in):
+    """Past a hundred offers too (the page once read only the newest hundred), the resident's
+    best fits on sector and stage first; the referrer's own offers are never listed."""
+    def write(s):
+        seed, series_b = (by_code(s, Stage, c) for c in ("seed", "series_b"))
+        chips, medicine = (by_code(s, Sector, c) for c in ("integrated_circuits", "biomedicine"))
+        startup = s.get(Startup, world["ids"]["s2"])
+        startup.stage = seed
+        s.execute(startup_sectors.insert().values(startup_id=startup.id, sector_id=chips.id, position=1))
+        offers = [IncubationCapacity(incubator_id=world["ids"]["b"], title=title, stage_min=low, stage_max=series_b,
+                                     seats_total=3, starts_on=TODAY, ends_on=TODAY + timedelta(days=365),
+                                     sectors=sectors)
+                  for title, low, sectors in [("Chip seats", seed, [chips])]
+                  + [(f"Medicine seats {n}", seed, [medicine]) for n in range(110)]]
+        own = IncubationCapacity(incubator_id=world["ids"]["a"], title="Our own seats", stage_min=seed,
+                                 stage_max=series_b, seats_total=3, starts_on=TODAY,
+                                 ends_on=TODAY + timedelta(days=365))
+        s.add_all([*offers, own])
+        s.commit()
+        return offers[0].id
+    chip_offer = run_in(write)
+    log_in(client, world["emails"]["a"], PASSWORD)
+    html = client.get(f"/relay/residents/{world['ids']['s2']}/refer").get_data(as_text=True)
+    options = re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', html)
+    titles = [label.split(" · ")[0] for _, label in options]
+    assert len(options) == 112  # world's offer, the chip offer and the 110 others; not "Our own seats"
+    assert "Our own seats" not in titles
+    assert titles[0] == "Chip seats" and options[0][0] == str(chip_offer)
+    assert submit(client, f"/relay/residents/{world['ids']['s2']}/refer",
+                  {"capacity": chip_offer}).status_code == 302
+
+
+def test_the_incubators_referrals_are_all_listed(client, world, run_in):
+    """A referral stays on the referrer's page behind a hundred newer reservations of its own offer."""
+    log_in(client, world["emails"]["a"], PASSWORD)
+    assert submit(client, f"/relay/residents/{world['ids']['s2']}/refer",
+                  {"capacity": world["capacity"]}).status_code == 302
+    referral = run_in(lambda s: s.scalar(sa.select(Reservation.id)))
+    own = add_capacity(run_in, world["ids"]["a"], seats=1)
+
+    def write(s):
+        s.add_all([Reservation(capacity_id=own, startup_id=world["ids"]["s3"], status=ReservationStatus.DECLINED)
+                   for _ in range(101)])
+        s.commit()
+    run_in(write)
+    html = client.get("/relay/").get_data(as_text=True)
+    referrals = html[html.index('data-testid="referrals"'):]
+    assert f"/relay/reservations/{referral}" in referrals

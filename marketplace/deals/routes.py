@@ -86,8 +86,8 @@ def _intro_page(intro: Any, status: int = 200, form: MessageForm | None = None) 
     side = intros.side_of(intro, org_id)
     thread = authors = None
     if intro.status == IntroStatus.ACCEPTED:
-        thread = intros.messages(db.session, org_id, intro.id, limit=500).items
-        authors = intros.authors(db.session, thread)
+        thread = intros.latest_messages(db.session, org_id, intro.id, before=request.args.get("before", type=int))
+        authors = intros.authors(db.session, thread.items)
     return render_template(
         "deals/intro.html", intro=intro, side=side, thread=thread, authors=authors,
         contacts=intros.counterpart_contacts(db.session, intro, org_id),

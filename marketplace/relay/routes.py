@@ -19,7 +19,7 @@ from marketplace.forms import Form
 from marketplace.i18n import locale_code
 from marketplace.models import Incubator
 from marketplace.models.enums import AuditSubject, Role
-from marketplace.services import audit, capacities, partnerships, relay
+from marketplace.services import audit, capacities, partnerships, recommendations, relay
 from marketplace.services.audit import Actor
 from marketplace.services.listing_common import possible_id
 
@@ -62,8 +62,7 @@ def index() -> Any:
                                chain=relay.chain(db.session, org_id))
     return render_template("relay/incubator.html", incoming=relay.incoming(db.session, org_id),
                            residents=relay.residents(db.session, org_id),
-                           referred=[r for r in relay.of_org(db.session, org_id, limit=100).items
-                                     if r.referred_by_id == org_id])
+                           referred=relay.referrals(db.session, org_id))
 
 
 @bp.route("/capacities/<int:capacity_id>/apply", methods=["GET", "POST"])
@@ -95,8 +94,7 @@ def refer(startup_id: int) -> Any:
     stay = relay.current_stay(db.session, startup_id) if possible_id(startup_id) else None
     if stay is None or stay.incubator_id != org_id:
         abort(404)
-    offers = [c for c in capacities.browse(db.session, org_id, today=date.today(), limit=100).items
-              if c.incubator_id != org_id]
+    offers = recommendations.offers_to_refer(db.session, org_id, startup_id, today=date.today())
     form = ReferForm()
     form.capacity.choices = [(c.id, f"{c.title} · {c.incubator.display_name(locale_code())} · "
                               + _("%(left)d of %(total)d", left=c.seats_left, total=c.seats_total)) for c in offers]

@@ -145,6 +145,14 @@ def visible(session: Session, viewer_org_id: int, capacity_id: int) -> Incubatio
     return capacity
 
 
+def referable(session: Session, incubator_id: int, today: date) -> list[IncubationCapacity]:
+    """Every other incubator's open offer that has not ended, full ones too: a resident referred
+    to a full offer may wait on its waitlist."""
+    return list(session.scalars(_query().where(
+        IncubationCapacity.is_open, IncubationCapacity.ends_on >= today,
+        IncubationCapacity.incubator_id != incubator_id).order_by(IncubationCapacity.id)))
+
+
 def of_incubator(session: Session, incubator_id: int) -> list[IncubationCapacity]:
     """All the incubator's offers: open ones first, then by start, latest first."""
     return list(session.scalars(_query().where(IncubationCapacity.incubator_id == incubator_id).order_by(

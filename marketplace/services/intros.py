@@ -44,7 +44,7 @@ from marketplace.models.enums import (
 from marketplace.services import audit, notifications
 from marketplace.services import needs as needs_service
 from marketplace.services.audit import Actor
-from marketplace.services.listing_common import FieldErrors, Page, possible_id, text
+from marketplace.services.listing_common import MAX_ID, FieldErrors, Page, possible_id, text
 
 REQUESTER_KINDS = (OrgKind.INVESTOR, OrgKind.BANK, OrgKind.INCUBATOR)
 MESSAGE_LENGTH = 2_000  # the request's note
@@ -289,18 +289,44 @@ def post(session: Session, actor: Actor, intro_id: int, body: str) -> IntroMessa
     return message
 
 
+def _thread(session: Session, org_id: int | None, intro_id: int) -> sa.Select:
+    intro = _talking(session, org_id, intro_id)
+    return sa.select(IntroMessage).where(IntroMessage.intro_id == intro.id).options(
+        joinedload(IntroMessage.author_org))
+
+
 def messages(session: Session, org_id: int | None, intro_id: int, *, after: int | None = None,
              limit: int = 100) -> Page[IntroMessage]:
     """The thread, oldest first, for the two parties while the introduction is accepted."""
-    intro = _talking(session, org_id, intro_id)
-    query = sa.select(IntroMessage).where(IntroMessage.intro_id == intro.id).options(
-        joinedload(IntroMessage.author_org))
+    query = _thread(session, org_id, intro_id)
     if after is not None:
         query = query.where(IntroMessage.id > after)
     rows = list(session.scalars(query.order_by(IntroMessage.id).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, rows[-1].id if more else None)
+
+
+@dataclass
+class Latest:
+    """The newest messages of a thread, oldest first; ``earlier_before`` is the id to read the
+    messages before, when there are any."""
+
+    items: list[IntroMessage]
+    earlier_before: int | None
+
+
+def latest_messages(session: Session, org_id: int | None, intro_id: int, *, before: int | None = None,
+                    limit: int = 100) -> Latest:
+    """The ``limit`` newest messages (of those before the id ``before``), as a page of the thread
+    shows them: a long conversation opens on its last messages."""
+    query = _thread(session, org_id, intro_id)
+    if before is not None:
+        query = query.where(IntroMessage.id < max(0, min(before, MAX_ID)))  # within an INTEGER
+    rows = list(session.scalars(query.order_by(IntroMessage.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit][::-1]
+    return Latest(rows, rows[0].id if more else None)
 
 
 def authors(session: Session, rows: list[IntroMessage]) -> dict[int, str]:

@@ -79,6 +79,12 @@ def of_org(session: Session, org_id: int, *, after: int | None = None, limit: in
     return newest_first(session, _query().where(_party_filter(org_id)), Reservation.id, after=after, limit=limit)
 
 
+def referrals(session: Session, incubator_id: int) -> list[Reservation]:
+    """The reservations the incubator made for its residents, newest first."""
+    return list(session.scalars(_query().where(Reservation.referred_by_id == incubator_id)
+                                .order_by(Reservation.id.desc())))
+
+
 def of_startup(session: Session, startup_id: int) -> list[Reservation]:
     return list(session.scalars(_query().where(Reservation.startup_id == startup_id).order_by(Reservation.id.desc())))
 
