@@ -15,19 +15,34 @@ from marketplace.models import (
     FundingNeed,
     IncubationCapacity,
     Incubator,
+    Introduction,
     Investor,
     InvestorThesis,
     IPAsset,
+    LoanOffer,
     LoanProduct,
     Park,
+    PipelineCard,
     Sector,
+    RoundCommitment,
     Stage,
     Startup,
     User,
 )
-from marketplace.models.enums import Instrument, InvestorKind, IPKind, IPStatus, LoanKind, Role
+from marketplace.models.enums import (
+    Instrument,
+    IntroStatus,
+    InvestorKind,
+    IPKind,
+    IPStatus,
+    LoanKind,
+    PipelineStage,
+    ReservationStatus,
+    Role,
+)
 from marketplace.models.organizations import startup_sectors
-from marketplace.services import accounts, demo
+from marketplace.models.relay import Reservation
+from marketplace.services import accounts, demo, intros, linked_loans, pipeline, relay
 
 SEED = 2023
 
@@ -145,6 +160,45 @@ def test_each_login_shows_a_rich_organization(session: Session, loaded: demo.Dem
     incubator_id = organization_id(Role.INCUBATOR)
     offers = session.scalars(sa.select(IncubationCapacity).where(IncubationCapacity.incubator_id == incubator_id)).all()
     assert offers and all(offer.seats_left > 0 for offer in offers)
+
+
+def test_each_login_finds_deals_under_way(session: Session, loaded: demo.DemoSummary) -> None:
+    """Played through the services: what each login's deal pages show on its first visit."""
+    def organization_id(role: Role) -> int:
+        return session.scalars(
+            sa.select(User.organization_id).where(User.email == f"{role.value}@demo.zjmatch.cn")).one()
+
+    startup, investor = organization_id(Role.STARTUP), organization_id(Role.INVESTOR)
+    bank, incubator = organization_id(Role.BANK), organization_id(Role.INCUBATOR)
+    asked = session.scalars(sa.select(Introduction).join(FundingNeed).where(FundingNeed.startup_id == startup)).all()
+    assert sorted(i.status for i in asked) == sorted([IntroStatus.REQUESTED, IntroStatus.ACCEPTED])
+    [talking] = [i for i in asked if i.status == IntroStatus.ACCEPTED]
+    assert talking.requester_id == investor
+    assert len(intros.messages(session, investor, talking.id).items) == loaded.messages == 3
+
+    commitments = pipeline.commitments_for_startup(session, startup)
+    assert sorted((c.investor_id == investor, c.is_lead, c.confirmed_at is not None) for c in commitments) == [
+        (False, False, False), (True, True, True)]  # the login's confirmed lead; another's to confirm
+    assert bank in {o.product.bank_id for o in linked_loans.for_startup(session, startup)}
+    assert linked_loans.for_bank(session, bank)
+
+    stages = {column.stage: column.cards for column in pipeline.board(session, investor)}
+    for stage in (PipelineStage.SOURCED, PipelineStage.MEETING, PipelineStage.DUE_DILIGENCE,
+                  PipelineStage.TERM_SHEET):
+        assert len(stages[stage]) == 1, stage
+    assert stages[PipelineStage.MEETING][0].notes and stages[PipelineStage.DUE_DILIGENCE][0].notes
+
+    waiting = [r for offer in relay.incoming(session, incubator) for r in offer.reservations]
+    assert [r.status for r in waiting] == [ReservationStatus.PENDING] and waiting[0].referred_by_id is None
+    [referral] = relay.referrals(session, incubator)
+    assert referral.startup_id == startup and referral.capacity.incubator_id != incubator
+    assert set(referral.capacity.sectors) & set(session.get_one(Startup, startup).sectors)
+
+    added = {"introductions": Introduction, "pipeline_cards": PipelineCard, "commitments": RoundCommitment,
+             "loan_offers": LoanOffer, "reservations": Reservation}
+    for name, model in added.items():
+        assert getattr(loaded, name) == count(session, sa.select(model.id)) > 0, name
+    assert "deals under way: 2 introductions with 3 messages" in loaded.describe()
 
 
 def test_a_second_load_adds_nothing(session: Session, loaded: demo.DemoSummary, password: str,

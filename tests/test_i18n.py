@@ -110,7 +110,9 @@ def untranslated(monkeypatch) -> set[str]:
 
 def demo_ids(session) -> dict[str, int]:
     """Ids of objects the demo logins own, to open the pages that show one object."""
-    from marketplace.models import FundingNeed, IncubationCapacity, IPAsset, LoanProduct
+    from marketplace.models import FundingNeed, IncubationCapacity, Introduction, IPAsset, LoanOffer, LoanProduct
+    from marketplace.models import PipelineCard
+    from marketplace.models.relay import Reservation
 
     def first(model, owner_column, email):
         owner = session.scalar(sa.select(User.organization_id).where(User.email == email))
@@ -122,6 +124,13 @@ def demo_ids(session) -> dict[str, int]:
         "product_id": first(LoanProduct, LoanProduct.bank_id, "bank@demo.zjmatch.cn"),
         "capacity_id": first(IncubationCapacity, IncubationCapacity.incubator_id, "incubator@demo.zjmatch.cn"),
         "org_id": session.scalar(sa.select(User.organization_id).where(User.email == "startup@demo.zjmatch.cn")),
+        # the deals the demo plays: each side's detail pages, with content
+        "intro_id": first(Introduction, Introduction.requester_id, "investor@demo.zjmatch.cn"),
+        "card_id": first(PipelineCard, PipelineCard.investor_id, "investor@demo.zjmatch.cn"),
+        "offer_id": session.scalar(sa.select(LoanOffer.id).order_by(LoanOffer.id)),
+        "reservation_id": first(Reservation, Reservation.referred_by_id, "incubator@demo.zjmatch.cn"),
+        "startup_id": session.scalar(sa.select(User.organization_id).where(  # a resident of the login incubator
+            User.email == "startup@demo.zjmatch.cn")),
     }
 
 

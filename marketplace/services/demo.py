@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -62,6 +62,7 @@ from marketplace.models.base import utcnow
 from marketplace.models.history import investments
 from marketplace.models.listings import product_investor_kinds, product_tiers, thesis_sector_groups
 from marketplace.models.organizations import incubator_services, startup_sectors
+from marketplace.services import demo_deals
 from marketplace.services.ip_numbers import patent_number, software_copyright_number
 from marketplace.services.needs import need_search_text
 from marketplace.services.passwords import hash_password
@@ -73,7 +74,7 @@ EMAIL_DOMAIN = "demo.zjmatch.cn"
 LOGIN_ROLES = (Role.STARTUP, Role.INVESTOR, Role.BANK, Role.INCUBATOR, Role.OPERATOR, Role.ADMIN)
 LOGIN_PARK = "zhangjiang_core"
 STARTUP_COUNT = 320
-STEPS = 8
+STEPS = 9
 
 M = 1_000_000
 STAGE_CODES = ("concept", "seed", "pre_a", "series_a", "series_b", "series_c_plus", "pre_ipo")
@@ -103,6 +104,12 @@ class DemoSummary:
     incubation_stays: int = 0
     partnerships: int = 0
     users: int = 0
+    introductions: int = 0  # the deals demo_deals plays (its COUNTED)
+    messages: int = 0
+    pipeline_cards: int = 0
+    commitments: int = 0
+    loan_offers: int = 0
+    reservations: int = 0
 
     def describe(self) -> str:
         if not any(asdict(self).values()):
@@ -112,7 +119,10 @@ class DemoSummary:
                 f"{self.loan_products:,} loan products, {self.incubators:,} incubators with "
                 f"{self.capacities:,} capacity offers and {self.incubation_stays:,} resident startups, "
                 f"{self.partnerships:,} investor-incubator partnerships, {self.funding_rounds:,} past funding "
-                f"rounds with {self.investments:,} investments, and {self.users:,} users.")
+                f"rounds with {self.investments:,} investments, and {self.users:,} users; deals under way: "
+                f"{self.introductions:,} introductions with {self.messages:,} messages, {self.pipeline_cards:,} "
+                f"pipeline cards, {self.commitments:,} commitments, {self.loan_offers:,} linked loan offers and "
+                f"{self.reservations:,} seat reservations.")
 
 
 # --- The words the names and texts are made of ---------------------------------------------
@@ -1542,15 +1552,21 @@ def _populate(session: Session, build: _Build, password_hash: str, progress: Cal
 
 def load(session: Session, *, seed: int, password: str,
          progress: Callable[[int], None] = lambda n: None) -> DemoSummary:
-    """Write the demo marketplace in one transaction; a second run finds it and adds nothing."""
+    """Write the demo marketplace in one transaction, then play its deals (``demo_deals``); a
+    second run finds them and adds nothing."""
+    summary = DemoSummary()
     if logins(session):
-        progress(STEPS)
-        return DemoSummary()
-    try:
-        summary = _populate(session, _new_build(session, random.Random(seed)), hash_password(password), progress)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        progress(STEPS - 1)
+    else:
+        try:
+            summary = _populate(session, _new_build(session, random.Random(seed)), hash_password(password), progress)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        progress(1)
+    if not demo_deals.played(session, login_email(Role.INVESTOR)):
+        deals = demo_deals.play(session, {role: login_email(role) for role in LOGIN_ROLES}, date.today())
+        summary = replace(summary, **deals)
     progress(1)
     return summary
