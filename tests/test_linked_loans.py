@@ -24,6 +24,15 @@ WRITE_ROUTES = [
     "/pipeline/offers/<int:offer_id>/disburse",
 ]
 
+# What each party gets for each move of an offer it may not make (403: not its role's move; 404:
+# the offer is not its own, or the move is not its side's), and for reading the offer.
+REFUSED = {"rival": {"apply": 404, "decline": 404, "approve": 403, "disburse": 403},
+           "other_bank": {"apply": 403, "decline": 404, "approve": 404, "disburse": 404},
+           "lead": {"apply": 403, "decline": 403, "approve": 403, "disburse": 403},
+           "founder": {"approve": 403, "disburse": 403},
+           "bank": {"apply": 403}}
+READ_STATUS = {"rival": 404, "other_bank": 404, "lead": 403, "founder": 200, "bank": 200}
+
 
 def commit(run_in, world, investor="lead", amount=20 * M, lead=True, confirm=True,
            stage=PipelineStage.TERM_SHEET) -> int:
@@ -177,14 +186,9 @@ def test_offer_routes_refuse_other_organizations_and_sides(client, run_in, world
     commit(run_in, world)
     oid = offer_id(run_in, world)
     before = row_counts()
-    for who, expected in {"rival": {"apply": 404, "decline": 404, "approve": 403, "disburse": 403},
-                          "other_bank": {"apply": 403, "decline": 404, "approve": 404, "disburse": 404},
-                          "lead": {"apply": 403, "decline": 403, "approve": 403, "disburse": 403},
-                          "founder": {"approve": 403, "disburse": 403},
-                          "bank": {"apply": 403}}.items():
+    for who, expected in REFUSED.items():
         as_user(client, world.emails[who])
-        assert client.get(f"/pipeline/offers/{oid}").status_code == (403 if who == "lead" else
-                                                                      200 if who in ("founder", "bank") else 404)
+        assert client.get(f"/pipeline/offers/{oid}").status_code == READ_STATUS[who]
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
         for action, status in expected.items():
             assert client.post(f"/pipeline/offers/{oid}/{action}", data={"csrf_token": token}).status_code \

@@ -33,15 +33,12 @@ def unread_notifications() -> int:
 @login_required
 def notification_list() -> Any:
     before = request.args.get("before", type=int)
-    rows = notifications.latest(db.session, current_user.id, before=before if before and before > 0 else None,
-                                limit=notifications.PAGE + 1)
-    more = len(rows) > notifications.PAGE
-    rows = rows[:notifications.PAGE]
+    page = notifications.latest(db.session, current_user.id, after=before if before and before > 0 else None)
     locale = locale_code()
-    items = [(n, notifications.text_of(n, locale)) for n in rows]
+    items = [(n, notifications.text_of(n, locale)) for n in page.items]
     return render_template(
         "notifications/list.html", items=items,
-        next_url=url_for(".notification_list", before=rows[-1].id) if more else None)
+        next_url=url_for(".notification_list", before=page.next_after) if page.next_after else None)
 
 
 @bp.post("/<int:notification_id>/read")

@@ -18,9 +18,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from marketplace import mail
+from marketplace.errors import NotFound
 from marketplace.models import Notification, NotificationSetting, Organization, User
 from marketplace.models.base import utcnow
 from marketplace.models.enums import NotificationKind
+from marketplace.services.listing_common import Page, newest_first, possible_id
 
 # (kind, event) -> the sentence; parameters are names in the reader's language.
 TEXTS: dict[tuple[NotificationKind, str], Any] = {
@@ -133,11 +135,18 @@ def unread_count(session: Session, user_id: int) -> int:
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
-def latest(session: Session, user_id: int, *, before: int | None = None, limit: int = PAGE) -> list[Notification]:
+def latest(session: Session, user_id: int, *, after: int | None = None, limit: int = PAGE) -> Page[Notification]:
+    """The user's notifications, newest first (after the id ``after``: older ones)."""
     query = sa.select(Notification).where(Notification.user_id == user_id)
-    if before is not None:
-        query = query.where(Notification.id < before)
-    return list(session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+    return newest_first(session, query, Notification.id, after=after, limit=limit)
+
+
+def own(session: Session, user_id: int, notification_id: int) -> Notification:
+    """One of the user's notifications; anyone else's does not exist."""
+    row = session.get(Notification, notification_id) if possible_id(notification_id) else None
+    if row is None or row.user_id != user_id:
+        raise NotFound.on("_", _l("No such notification."))
+    return row
 
 
 def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> None:
