@@ -28,6 +28,10 @@ from tests import databases
 
 STRICT = os.environ.get("ZJ_STRICT_SERVICES") == "1"
 PASSWORD = "correct horse battery staple"
+# The same scrypt at a 32nd of its cost: a test makes and logs in several accounts, and the full
+# cost (about 0.14 s a hash here) was most of the suite's time. test_auth.py checks that an app's
+# own configuration keeps the full cost.
+TEST_HASH_METHOD = "scrypt:1024:8:1"
 
 
 BASE_REDIS_URL = os.environ.get("REDIS_URL")
@@ -98,7 +102,7 @@ def own_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
 def make_app(database_url: str, **overrides: Any) -> Flask:
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
               "REDIS_URL": None, "RATELIMIT_STORAGE_URI": None, "WTF_CSRF_ENABLED": True,
-              "RECS_BACKGROUND_REBUILD": False}
+              "RECS_BACKGROUND_REBUILD": False, "PASSWORD_HASH_METHOD": TEST_HASH_METHOD}
     config.update(overrides)
     return create_app(config)
 

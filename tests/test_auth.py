@@ -4,8 +4,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from marketplace import create_app
+from marketplace.config import ENV_KEYS
 from marketplace.models import Investor, User
 from marketplace.models.enums import InvestorKind, OrgKind
+from marketplace.services.passwords import hash_password
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_token, field_errors, log_in, log_out, submit
 
@@ -23,6 +26,16 @@ def test_each_side_signs_up_and_lands_on_its_home(client, run_in, kind, home):
     user = run_in(lambda s: s.scalar(sa.select(User)))
     assert user.email == "founder@example.org"  # stored lower-case
     assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+
+
+def test_passwords_are_hashed_at_full_cost_outside_the_test_suite():
+    """The suite lowers the scrypt cost (tests/conftest.py); an app's own configuration does not,
+    and no environment variable can."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+    with app.app_context():
+        assert hash_password(PASSWORD).startswith("scrypt:32768:8:1$")
+    assert hash_password(PASSWORD).startswith("scrypt:32768:8:1$")  # and outside any app
+    assert "PASSWORD_HASH_METHOD" not in ENV_KEYS
 
 
 @pytest.mark.parametrize("change,field,message", [

@@ -6,11 +6,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
+HASH_METHOD = "scrypt"  # Werkzeug's scrypt at its default cost (n=32768, r=8, p=1)
 
 
 @cache
@@ -34,7 +36,11 @@ def policy_errors(password: str, email: str | None = None) -> list[Any]:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    """An scrypt hash at the app's ``PASSWORD_HASH_METHOD`` (``HASH_METHOD`` unless code says
+    otherwise: the test suite lowers the cost, no environment variable can). The cost is stored
+    in the hash, so verifying needs no setting."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", HASH_METHOD) if has_app_context() else HASH_METHOD
+    return generate_password_hash(password, method=method)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
