@@ -118,7 +118,7 @@ def _term_sheet(session: Session, investor: _Login, founder: _Login, need: Fundi
     """The investor records a term sheet on the need; the founder confirms it when ``confirm``."""
     card = pipeline.card_for_need(session, investor.org_id, need.id) or \
         pipeline.add(session, investor.org_id, investor.user_id, need.id)
-    amount = max(need.amount_min, need.amount_max // (2 if lead else 5) // M * M)
+    amount = max(M, need.amount_max * (6 if lead else 2) // 10 // M * M)  # a lead takes most of the round
     pipeline.move(session, investor.org_id, investor.user_id, card.id, PipelineStage.TERM_SHEET, amount=amount,
                   is_lead=lead)
     if confirm:
