@@ -44,7 +44,7 @@ from marketplace.models.enums import (
 from marketplace.services import audit, notifications
 from marketplace.services import needs as needs_service
 from marketplace.services.audit import Actor
-from marketplace.services.listing_common import MAX_ID, FieldErrors, Page, possible_id, text
+from marketplace.services.listing_common import FieldErrors, Page, newest_first, possible_id, text
 
 REQUESTER_KINDS = (OrgKind.INVESTOR, OrgKind.BANK, OrgKind.INCUBATOR)
 MESSAGE_LENGTH = 2_000  # the request's note
@@ -307,26 +307,11 @@ def messages(session: Session, org_id: int | None, intro_id: int, *, after: int 
     return Page(rows, rows[-1].id if more else None)
 
 
-@dataclass
-class Latest:
-    """The newest messages of a thread, oldest first; ``earlier_before`` is the id to read the
-    messages before, when there are any."""
-
-    items: list[IntroMessage]
-    earlier_before: int | None
-
-
 def latest_messages(session: Session, org_id: int | None, intro_id: int, *, before: int | None = None,
-                    limit: int = 100) -> Latest:
-    """The ``limit`` newest messages (of those before the id ``before``), as a page of the thread
-    shows them: a long conversation opens on its last messages."""
-    query = _thread(session, org_id, intro_id)
-    if before is not None:
-        query = query.where(IntroMessage.id < max(0, min(before, MAX_ID)))  # within an INTEGER
-    rows = list(session.scalars(query.order_by(IntroMessage.id.desc()).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit][::-1]
-    return Latest(rows, rows[0].id if more else None)
+                    limit: int = 100) -> Page[IntroMessage]:
+    """The ``limit`` newest messages (of those before the id ``before``), newest first: a page of
+    the thread opens on its last messages (``next_after`` is the id to read the earlier ones before)."""
+    return newest_first(session, _thread(session, org_id, intro_id), IntroMessage.id, after=before, limit=limit)
 
 
 def authors(session: Session, rows: list[IntroMessage]) -> dict[int, str]:
