@@ -162,7 +162,7 @@ def test_the_deal_flow_page_is_ranked_with_reasons_in_both_languages(client, mar
     en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
     assert titles(en)[0] == "Lidar chip Series A"
     assert "Earlier investor in this company (1 round)" in reasons_of(en)
-    assert any(r.startswith("Fits the thesis on sector, stage, amount range CNY 20M to CNY 60M") for r in reasons_of(en))
+    assert any(r.startswith("Fits your thesis on sector, stage, amount range CNY 20M to CNY 60M") for r in reasons_of(en))
     zh = client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)
     assert "该企业的老股东（已投 1 轮）" in reasons_of(zh)
     # the filters narrow the ranking and keep its order
@@ -280,7 +280,7 @@ def test_an_incubator_sees_startups_looking_for_incubation_ranked(client, market
     emails, _ = market
     log_in(client, emails["incubator"], PASSWORD)
     page = client.get("/incubator/startups", headers=EN).get_data(as_text=True)
-    assert 'data-testid="match-rank">1<' in page and "Fits the offer on sector, stage" in reasons_of(page)
+    assert 'data-testid="match-rank">1<' in page and "Fits your offer on sector, stage" in reasons_of(page)
 
 
 def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, market):

@@ -52,22 +52,25 @@ def _offset(query: dict[str, Any]) -> int:
 Fields = Callable[[Any], dict[str, Any]]
 
 
-def _ranked(items: list[recommendations.Recommended], fields: Fields, *, offer: bool) -> list[dict[str, Any]]:
+def _ranked(items: list[recommendations.Recommended], fields: Fields, *, offer: bool,
+            own: bool) -> list[dict[str, Any]]:
     """Each item as its schema dumps it: score, the fields of the thing, reasons with their text
-    (the reasons a page shows: a thesis reason is not repeated by its profile reasons)."""
+    (the reasons a page shows, worded as ``reasons.describe`` says for ``offer`` and ``own``)."""
     names = reasons.Names.load(db.session, [r for item in items for r in item.reasons])
     out = []
     for item in items:
         shown = reasons.shown(item.reasons)
         out.append({"score": item.score, **fields(item.item), "reasons": [
-            {"code": r.code, "text": reasons.describe(r, names, offer=offer)} for r in shown]})
+            {"code": r.code, "text": reasons.describe(r, names, offer=offer, own=own)} for r in shown]})
     return out
 
 
 def _page(ranked: recommendations.RankedPage, offset: int, limit: int, fields: Fields, schema: Any,
           offer: bool) -> Any:
+    """A page of needs or startups ranked for the caller: the reasons speak of the caller's own
+    thesis or offer."""
     following = offset + limit if offset + limit < ranked.total else None
-    return page_body(_ranked(ranked.items, fields, offer=offer), schema,
+    return page_body(_ranked(ranked.items, fields, offer=offer, own=True), schema,
                      encode_cursor([following]) if following is not None else None)
 
 
@@ -87,7 +90,7 @@ def _for_startup(direction: str, fields: Fields, schema: Any) -> Any:
     query = load_query(RecommendationQuerySchema())
     items = recommendations.for_startup(db.session, caller().organization_id, direction, today=date.today(),
                                         limit=query["limit"])
-    return page_body(_ranked(items, fields, offer=direction != INVESTORS), schema, None)
+    return page_body(_ranked(items, fields, offer=direction != INVESTORS, own=False), schema, None)
 
 
 @endpoint("/recommendations/investors", "GET", summary=_l("Investors ranked for your company, with the reasons"),

@@ -136,6 +136,6 @@ def startups() -> Any:
     next_url = url_for(".startups", **args, page=number + 1) if number * STARTUPS_PER_PAGE < ranked.total else None
     return render_template(
         "incubators/startups.html", form=form, startups=[m.item for m in ranked.items],
-        reasons={m.item.id: reasons.sentences(m.reasons, names, offer=True) for m in ranked.items},
+        reasons={m.item.id: reasons.sentences(m.reasons, names, offer=True, own=True) for m in ranked.items},
         first_rank=(number - 1) * STARTUPS_PER_PAGE + 1,
         next_url=next_url, filtered=any(form.filters().values()), today=today)

@@ -120,7 +120,7 @@ def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilte
         next_url=url_for(request.endpoint, **args, page=number + 1) if number * PAGE_SIZE < ranked.total else None,
         first_url=url_for(request.endpoint, **args) if number > 1 else None,
         today=today,
-        reasons={item.item.id: reasons.sentences(item.reasons, names, offer=offer) for item in ranked.items},
+        reasons={item.item.id: reasons.sentences(item.reasons, names, offer=offer, own=True) for item in ranked.items},
         marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
     )
 

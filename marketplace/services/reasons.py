@@ -4,7 +4,9 @@
 carry codes (sectors, stages, parks, organization keys) that are named here in the current
 locale. What a profile reason says depends on where the evidence came from: history ("funded
 4 integrated-circuit rounds") or what is declared ("the thesis covers integrated circuits";
-for a loan product or an incubator's seats, "the offer covers ...").
+for a loan product or an incubator's seats, "the offer covers ..."), and whose it is: the
+viewer's own ("your thesis covers ...", on an investor's deal flow) or the match's (on a startup's
+matches).
 """
 from __future__ import annotations
 
@@ -58,25 +60,29 @@ class Names:
 
 SHOWN = 3
 DECLARED_PROFILE = ("sector_stage_history", "sector_history", "stage_history")
+SIMILARITY = ("profile_similarity", "text_similarity")  # a closeness score, with no fact to show
 
 
 def shown(reasons: list[Reason]) -> list[Reason]:
-    """The first ``SHOWN`` reasons, less those a thesis (or offer) reason already says: a profile
-    made of declared sectors and stages only repeats it."""
+    """Up to ``SHOWN`` reasons, less those a thesis (or offer) reason already says (a profile made
+    of declared sectors and stages only repeats it); facts a reader can check ("funded 4 rounds in
+    integrated circuits", "fits the thesis on sector") before similarity scores, each group in the
+    recommender's order."""
     fits = next((r.values.get("fits") or [] for r in reasons if r.code == "thesis_fit"), [])
     kept = [r for r in reasons
             if not (fits and r.code in DECLARED_PROFILE and not (r.values.get("history") and r.values.get("count")))
             and not (r.code == "ticket_fit" and "ticket" in fits)]
-    return kept[:SHOWN]
+    return sorted(kept, key=lambda r: r.code in SIMILARITY)[:SHOWN]
 
 
-def sentences(reasons: list[Reason], names: Names, *, offer: bool = False) -> list[str]:
-    return [describe(r, names, offer=offer) for r in shown(reasons)]
+def sentences(reasons: list[Reason], names: Names, *, offer: bool = False, own: bool = False) -> list[str]:
+    return [describe(r, names, offer=offer, own=own) for r in shown(reasons)]
 
 
-def describe(reason: Reason, names: Names, *, offer: bool = False) -> str:
-    """One sentence for ``reason``; ``offer``: the other side declares an offer (a loan product,
-    incubation seats), not an investment thesis."""
+def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = False) -> str:
+    """One sentence for ``reason``. ``offer``: the side whose profile the reasons speak of declares an
+    offer (a loan product, incubation seats), not an investment thesis; ``own``: that side is the
+    reader (an investor's deal flow, a bank's needs), not the match (a startup's matches)."""
     v = reason.values
     history = v.get("history", True)
     code = reason.code
@@ -91,17 +97,17 @@ def describe(reason: Reason, names: Names, *, offer: bool = False) -> str:
             return ngettext("Funded %(num)d round in %(sector)s at the %(stage)s stage",
                             "Funded %(num)d rounds in %(sector)s at the %(stage)s stage", v["count"],
                             sector=names.sector(v["sector"]), stage=names.stage(v["stage"]))
-        return _covers(names.sector(v["sector"]) + " · " + names.stage(v["stage"]), offer)
+        return _covers(names.sector(v["sector"]) + " · " + names.stage(v["stage"]), offer, own)
     if code == "sector_history":
         if history and v.get("count"):
             return ngettext("Funded %(num)d round in %(sector)s", "Funded %(num)d rounds in %(sector)s", v["count"],
                             sector=names.sector(v["sector"]))
-        return _covers(names.sector(v["sector"]), offer)
+        return _covers(names.sector(v["sector"]), offer, own)
     if code == "stage_history":
         if history and v.get("count"):
             return ngettext("Funded %(num)d round at the %(stage)s stage", "Funded %(num)d rounds at the %(stage)s stage",
                             v["count"], stage=names.stage(v["stage"]))
-        return _covers(names.stage(v["stage"]), offer)
+        return _covers(names.stage(v["stage"]), offer, own)
     if code == "region":
         if v.get("home"):
             return _("In the same park: %(park)s", park=names.park(v["region"]))
@@ -111,6 +117,8 @@ def describe(reason: Reason, names: Names, *, offer: bool = False) -> str:
         return _("The amount, %(amount)s, fits the range %(low)s to %(high)s", amount=yuan(int(v["amount"])),
                  low=yuan(int(v["low"])), high=yuan(int(v["high"])))
     if code == "profile_similarity":
+        if own:
+            return _("Close to your past and stated interests") if history else _("Close to your stated interests")
         return _("Close to its past and stated interests") if history else _("Close to its stated interests")
     if code == "active_investor":
         return ngettext("Active: %(num)d round in the past year", "Active: %(num)d rounds in the past year",
@@ -118,15 +126,17 @@ def describe(reason: Reason, names: Names, *, offer: bool = False) -> str:
     if code == "thesis_fit":
         criteria = _criteria(v.get("fits") or [], v.get("ticket"))
         if not criteria:
-            share = format_percent(v["share"])
-            return _("Meets %(share)s of the offer's criteria", share=share) if offer \
-                else _("Meets %(share)s of the thesis's criteria", share=share)
-        return _("Fits the offer on %(criteria)s", criteria=criteria) if offer \
-            else _("Fits the thesis on %(criteria)s", criteria=criteria)
+            return _meets(format_percent(v["share"]), offer, own)
+        return _fits(criteria, offer, own)
     if code == "incubator_link":
-        return _("Partner of %(incubator)s, this startup's incubator", incubator=names.orgs.get(v["incubator"], ""))
+        incubator = names.orgs.get(v["incubator"], "")
+        if own:
+            return _("Partner of %(incubator)s, this startup's incubator", incubator=incubator)
+        return _("Partner of %(incubator)s, your incubator", incubator=incubator)
     if code == "text_similarity":
-        return _("Its description is close to the stated interests")
+        if own:
+            return _("Its description is close to your stated interests")
+        return _("Its stated interests are close to your description")
     return _("Matches the profile")
 
 
@@ -139,7 +149,23 @@ def _criteria(fits: list[str], ticket: list[float] | None) -> str:
     return _(", ").join(parts)
 
 
-def _covers(what: str, offer: bool) -> str:
+def _covers(what: str, offer: bool, own: bool) -> str:
     if offer:
-        return _("The offer covers %(what)s", what=what)
-    return _("The thesis covers %(what)s", what=what)
+        return _("Your offer covers %(what)s", what=what) if own else _("The offer covers %(what)s", what=what)
+    return _("Your thesis covers %(what)s", what=what) if own else _("The thesis covers %(what)s", what=what)
+
+
+def _fits(criteria: str, offer: bool, own: bool) -> str:
+    if offer:
+        return _("Fits your offer on %(criteria)s", criteria=criteria) if own \
+            else _("Fits the offer on %(criteria)s", criteria=criteria)
+    return _("Fits your thesis on %(criteria)s", criteria=criteria) if own \
+        else _("Fits the thesis on %(criteria)s", criteria=criteria)
+
+
+def _meets(share: str, offer: bool, own: bool) -> str:
+    if offer:
+        return _("Meets %(share)s of your offer's criteria", share=share) if own \
+            else _("Meets %(share)s of the offer's criteria", share=share)
+    return _("Meets %(share)s of your thesis's criteria", share=share) if own \
+        else _("Meets %(share)s of the thesis's criteria", share=share)

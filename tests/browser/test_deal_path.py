@@ -115,7 +115,7 @@ def test_from_deal_flow_to_term_sheet_linked_loan_and_relay(page_factory, live_s
     expect(investor).to_have_url(re.compile(r"/investor/deal-flow"))
     card = cards(investor).filter(has_text=ROUND)
     expect(card.get_by_test_id("need-startup")).to_have_text(STARTUP)
-    expect(card.get_by_test_id("match-reasons")).to_contain_text("符合投资偏好")
+    expect(card.get_by_test_id("match-reasons")).to_contain_text("符合您的投资偏好")
     shot(investor, "deal-path-01-investor-deal-flow-zh")
     card.get_by_test_id("need-title").click()
     expect(investor.get_by_test_id("need-title")).to_have_text(ROUND)

@@ -42,7 +42,7 @@ def test_an_investor_sees_why_saves_one_and_dismisses_another(page, live_server)
     page.goto(live_server.url("/investor/deal-flow?q=R1"))
     first = cards(page).first
     expect(first).to_contain_text("R1 激光雷达芯片 A 轮")
-    expect(first.get_by_test_id("match-reasons")).to_contain_text("符合投资偏好：领域、阶段、金额区间 2,000 万元 至 6,000 万元")
+    expect(first.get_by_test_id("match-reasons")).to_contain_text("符合您的投资偏好：领域、阶段、金额区间 2,000 万元 至 6,000 万元")
     shot(page, "matches-01-ranked-deal-flow-zh")
     first.get_by_test_id("save").click()
     expect(page.get_by_role("alert")).to_contain_text("已收藏")

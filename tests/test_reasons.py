@@ -1,0 +1,48 @@
+"""Which reasons a match shows, and how they read to whom: facts before closeness scores, and the
+viewer's own thesis or offer called "your", the match's called "the"."""
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace.services import reasons
+from marketplace.services.matching import Reason
+
+EN = {"Accept-Language": "en-US,en;q=0.9"}
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+NAMES = reasons.Names(sectors={}, stages={}, parks={}, orgs={"org:7": "Chip Base"})
+PROFILE = Reason("profile_similarity", {"history": True})
+TEXT = Reason("text_similarity", {})
+THESIS = Reason("thesis_fit", {"fits": ["sector", "stage"], "share": 1.0})
+INCUBATOR = Reason("incubator_link", {"incubator": "org:7"})
+EARLIER = Reason("earlier_investor", {"rounds": 2})
+
+
+def test_facts_come_before_closeness_scores_in_the_recommenders_order():
+    assert reasons.shown([PROFILE, TEXT, INCUBATOR, EARLIER]) == [INCUBATOR, EARLIER, PROFILE]
+    assert reasons.shown([TEXT, PROFILE]) == [TEXT, PROFILE]  # with nothing else, they are still said
+
+
+def read(app: Flask, reason: Reason, headers: dict[str, str], **voice: bool) -> str:
+    with app.test_request_context(headers=headers):
+        return reasons.describe(reason, NAMES, **voice)
+
+
+def test_an_investor_reads_of_its_own_thesis_a_startup_of_the_investors(app):
+    assert read(app, THESIS, EN, own=True) == "Fits your thesis on sector, stage"
+    assert read(app, THESIS, EN) == "Fits the thesis on sector, stage"
+    assert read(app, THESIS, ZH, own=True) == "符合您的投资偏好：领域、阶段"
+    assert read(app, PROFILE, EN, own=True) == "Close to your past and stated interests"
+    assert read(app, PROFILE, EN) == "Close to its past and stated interests"
+    assert read(app, TEXT, EN, own=True) == "Its description is close to your stated interests"
+    assert read(app, TEXT, EN) == "Its stated interests are close to your description"
+    assert read(app, INCUBATOR, EN, own=True) == "Partner of Chip Base, this startup's incubator"
+    assert read(app, INCUBATOR, EN) == "Partner of Chip Base, your incubator"
+    assert read(app, INCUBATOR, ZH) == "与贵司所在的孵化器Chip Base有孵投联动合作"
+
+
+def test_a_bank_reads_of_its_own_offer(app):
+    assert read(app, THESIS, EN, offer=True, own=True) == "Fits your offer on sector, stage"
+    assert read(app, THESIS, EN, offer=True) == "Fits the offer on sector, stage"
+    partial = Reason("thesis_fit", {"fits": [], "share": 0.5})
+    assert read(app, partial, EN, offer=True, own=True) == "Meets 50% of your offer's criteria"
+    assert read(app, partial, ZH, own=True) == "满足您投资偏好的 50%"
