@@ -12,10 +12,11 @@ from marketplace.services import pipeline
 from tests.offer_helpers import ZH, bearer
 from tests.test_deal_flow import M
 from tests.test_linked_loans import READ_STATUS, REFUSED, commit, offer_id
-from tests.test_pipeline import add_card, world  # noqa: F401
+from tests.test_pipeline import add_card, record, world  # noqa: F401
 
 WRITE_ROUTES = [
     "/api/v1/pipeline/cards/<int:card_id>",
+    "/api/v1/pipeline/cards/<int:card_id>/notes",
     "/api/v1/commitments/<int:commitment_id>/confirm",
     "/api/v1/commitments/<int:commitment_id>/reject",
     "/api/v1/loan-offers/<int:offer_id>/apply",
@@ -87,6 +88,29 @@ def test_a_move_without_its_amount_is_refused_on_the_field_and_writes_nothing(ap
     assert run_in(lambda s: s.get(PipelineCard, card).stage) == PipelineStage.SOURCED
 
 
+def test_an_investor_notes_a_card_and_reads_it_back_with_its_commitment(app, client, run_in, world, row_counts):
+    lead = bearer(app, world.emails["lead"])
+    card = add_card(run_in, world)
+    record(run_in, world, card)
+    for text in ("首次会面：团队扎实。", "  DD: check the top five customers.  "):
+        added = client.post(f"/api/v1/pipeline/cards/{card}/notes", json={"body": text}, headers=lead)
+        assert added.status_code == 201 and added.json["body"] == text.strip()
+    read = client.get(f"/api/v1/pipeline/cards/{card}", headers=lead).json
+    assert [n["body"] for n in read["notes"]] == ["DD: check the top five customers.", "首次会面：团队扎实。"]
+    assert (read["stage"], read["need"]["title"], read["commitment"]["amount"]) == \
+        ("term_sheet", "Lidar chip Series A", 20 * M)
+
+    lead_zh = bearer(app, world.emails["lead"], ZH)
+    before = row_counts()
+    for body, message in (({"body": "   "}, "请填写备注。"), ({"body": "x" * 5_001}, "备注最多 5000 个字符。"),
+                          ({"body": 5}, None), ({}, None)):
+        refused = client.post(f"/api/v1/pipeline/cards/{card}/notes", json=body, headers=lead_zh)
+        assert refused.status_code == 422 and "body" in refused.json["errors"], (body, refused.json)
+        if message:
+            assert refused.json["errors"]["body"] == [message]
+    assert row_counts() == before
+
+
 def test_no_one_else_moves_a_card_answers_a_commitment_or_moves_an_offer(app, client, run_in, world, row_counts):
     card = add_card(run_in, world)
     cid = commit(run_in, world, confirm=False)
@@ -98,6 +122,9 @@ def test_no_one_else_moves_a_card_answers_a_commitment_or_moves_an_offer(app, cl
         assert client.patch(f"/api/v1/pipeline/cards/{card}", json={"stage": "meeting"},
                             headers=headers).status_code == status, who
         assert client.delete(f"/api/v1/pipeline/cards/{card}", headers=headers).status_code == status, who
+        assert client.get(f"/api/v1/pipeline/cards/{card}", headers=headers).status_code == status, who
+        assert client.post(f"/api/v1/pipeline/cards/{card}/notes", json={"body": "Mine now"},
+                           headers=headers).status_code == status, who
     for who, status in (("rival", 404), ("lead", 403), ("bank", 403)):
         for action in ("confirm", "reject"):
             assert client.post(f"/api/v1/commitments/{cid}/{action}", headers=tokens[who]).status_code == status

@@ -1,5 +1,5 @@
-"""``/pipeline`` and ``/commitments``: the calling investor's board (put a need on it, move or
-remove a card), and the startup's answers to the commitments a move records."""
+"""``/pipeline`` and ``/commitments``: the calling investor's board (put a need on it, read, move,
+note or remove a card), and the startup's answers to the commitments a move records."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,15 +8,19 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.api.blueprint import caller, endpoint, load
 from marketplace.extensions import db
+from marketplace.models import PipelineCard
 from marketplace.models.enums import Role
 from marketplace.schemas.pipeline import (
     BoardSchema,
+    CardDetailSchema,
     CardInputSchema,
     CardMoveSchema,
     CardSchema,
     CommitmentListSchema,
     CommitmentSchema,
     MovedCardSchema,
+    NoteInputSchema,
+    NoteSchema,
 )
 from marketplace.services import pipeline
 
@@ -37,6 +41,30 @@ def add_pipeline_card() -> Any:
     return CardSchema().dump(card), 201
 
 
+def _with_commitment(schema: MovedCardSchema, card: PipelineCard, investor_id: int) -> dict[str, Any]:
+    body = schema.dump(card)
+    commitment = pipeline.commitment_of(db.session, investor_id, card.need_id)
+    body["commitment"] = CommitmentSchema().dump(commitment) if commitment is not None else None
+    return body
+
+
+@endpoint("/pipeline/cards/<int:card_id>", "GET", summary=_l("One card of your pipeline, with your commitment and notes"),
+          tag="pipeline", roles=[Role.INVESTOR], response=CardDetailSchema)
+def pipeline_card(card_id: int) -> Any:
+    investor_id = caller().organization_id
+    card = pipeline.card_of(db.session, investor_id, card_id)
+    return _with_commitment(CardDetailSchema(exclude=("commitment",)), card, investor_id)
+
+
+@endpoint("/pipeline/cards/<int:card_id>/notes", "POST",
+          summary=_l("Add a note to a card of your pipeline; only your organization reads it"), tag="pipeline",
+          roles=[Role.INVESTOR], body=NoteInputSchema, response=NoteSchema, status=201)
+def add_pipeline_note(card_id: int) -> Any:
+    data = load(NoteInputSchema())
+    user = caller()
+    return NoteSchema().dump(pipeline.add_note(db.session, user.organization_id, user.id, card_id, data["body"])), 201
+
+
 @endpoint("/pipeline/cards/<int:card_id>", "PATCH",
           summary=_l("Move a card to another stage; to term sheet or closed on an equity need, with the amount you "
                      "commit (the startup is asked to confirm it)"),
@@ -46,10 +74,7 @@ def move_pipeline_card(card_id: int) -> Any:
     user = caller()
     card = pipeline.move(db.session, user.organization_id, user.id, card_id, data["stage"],
                          amount=data.get("amount"), is_lead=data["is_lead"])
-    body = MovedCardSchema(exclude=("commitment",)).dump(card)
-    commitment = pipeline.commitment_of(db.session, user.organization_id, card.need_id)
-    body["commitment"] = CommitmentSchema().dump(commitment) if commitment is not None else None
-    return body
+    return _with_commitment(MovedCardSchema(exclude=("commitment",)), card, user.organization_id)
 
 
 @endpoint("/pipeline/cards/<int:card_id>", "DELETE",

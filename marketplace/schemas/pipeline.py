@@ -1,8 +1,5 @@
-"""The investor's pipeline at the API edge: the board by stage, a card put on it or moved, and
-the commitments (term sheets, closes) a move records, which the startup confirms or rejects.
-
-Notes are not part of the API: they stay on the investor's pages.
-"""
+"""The investor's pipeline at the API edge: the board by stage, a card put on it, moved or noted,
+and the commitments (term sheets, closes) a move records, which the startup confirms or rejects."""
 from __future__ import annotations
 
 from marshmallow import fields, validate
@@ -10,7 +7,7 @@ from marshmallow import fields, validate
 from marketplace.models.enums import CommitmentKind, PipelineStage
 from marketplace.schemas.base import Schema
 from marketplace.schemas.listing_fields import OrgRefSchema
-from marketplace.services.pipeline import MAX_YUAN
+from marketplace.services.pipeline import MAX_YUAN, NOTE_LENGTH
 
 
 class CardInputSchema(Schema):
@@ -69,6 +66,22 @@ class CommitmentSchema(Schema):
 class MovedCardSchema(CardSchema):
     commitment = fields.Nested(CommitmentSchema, dump_only=True, allow_none=True, metadata={
         "description": "your commitment on the need, if you recorded one"})
+
+
+class NoteInputSchema(Schema):
+    body = fields.String(required=True, metadata={  # its length: pipeline.add_note
+        "description": f"the note, up to {NOTE_LENGTH:,} characters; only your organization reads it"})
+
+
+class NoteSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    body = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class CardDetailSchema(MovedCardSchema):
+    notes = fields.List(fields.Nested(NoteSchema), dump_only=True, metadata={
+        "description": "newest first; only your organization reads them"})
 
 
 class CommitmentListSchema(Schema):
