@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from marketplace import recs
-from marketplace.i18n import locale_code, localized, yuan
+from marketplace.i18n import N_, locale_code, localized, yuan
 from marketplace.models import Organization, Park, Sector, Stage
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.services.matching import Reason
@@ -126,8 +126,8 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
     if code == "thesis_fit":
         criteria = _criteria(v.get("fits") or [], v.get("ticket"))
         if not criteria:
-            return _meets(format_percent(v["share"]), offer, own)
-        return _fits(criteria, offer, own)
+            return _(VOICED["meets"][offer, own], share=format_percent(v["share"]))
+        return _(VOICED["fits"][offer, own], criteria=criteria)
     if code == "incubator_link":
         incubator = names.orgs.get(v["incubator"], "")
         if own:
@@ -149,23 +149,19 @@ def _criteria(fits: list[str], ticket: list[float] | None) -> str:
     return _(", ").join(parts)
 
 
+# Whose thesis or offer a reason speaks of: (the other side declares an offer, it is the reader's own).
+VOICED = {
+    "covers": {(True, True): N_("Your offer covers %(what)s"), (True, False): N_("The offer covers %(what)s"),
+               (False, True): N_("Your thesis covers %(what)s"), (False, False): N_("The thesis covers %(what)s")},
+    "fits": {(True, True): N_("Fits your offer on %(criteria)s"), (True, False): N_("Fits the offer on %(criteria)s"),
+             (False, True): N_("Fits your thesis on %(criteria)s"),
+             (False, False): N_("Fits the thesis on %(criteria)s")},
+    "meets": {(True, True): N_("Meets %(share)s of your offer's criteria"),
+              (True, False): N_("Meets %(share)s of the offer's criteria"),
+              (False, True): N_("Meets %(share)s of your thesis's criteria"),
+              (False, False): N_("Meets %(share)s of the thesis's criteria")},
+}
+
+
 def _covers(what: str, offer: bool, own: bool) -> str:
-    if offer:
-        return _("Your offer covers %(what)s", what=what) if own else _("The offer covers %(what)s", what=what)
-    return _("Your thesis covers %(what)s", what=what) if own else _("The thesis covers %(what)s", what=what)
-
-
-def _fits(criteria: str, offer: bool, own: bool) -> str:
-    if offer:
-        return _("Fits your offer on %(criteria)s", criteria=criteria) if own \
-            else _("Fits the offer on %(criteria)s", criteria=criteria)
-    return _("Fits your thesis on %(criteria)s", criteria=criteria) if own \
-        else _("Fits the thesis on %(criteria)s", criteria=criteria)
-
-
-def _meets(share: str, offer: bool, own: bool) -> str:
-    if offer:
-        return _("Meets %(share)s of your offer's criteria", share=share) if own \
-            else _("Meets %(share)s of the offer's criteria", share=share)
-    return _("Meets %(share)s of your thesis's criteria", share=share) if own \
-        else _("Meets %(share)s of the thesis's criteria", share=share)
+    return _(VOICED["covers"][offer, own], what=what)
