@@ -40,9 +40,10 @@ def test_an_investor_reads_of_its_own_thesis_a_startup_of_the_investors(app):
     assert read(app, INCUBATOR, ZH) == "与贵司所在的孵化器Chip Base有孵投联动合作"
 
 
-def test_a_bank_reads_of_its_own_offer(app):
+def test_a_bank_reads_of_its_own_offer_a_startup_of_the_banks(app):
     assert read(app, THESIS, EN, offer=True, own=True) == "Fits your offer on sector, stage"
     assert read(app, THESIS, EN, offer=True) == "Fits the offer on sector, stage"
+    assert read(app, THESIS, ZH, offer=True) == "符合申请条件：领域、阶段"  # a loan's or seats' alike
     partial = Reason("thesis_fit", {"fits": [], "share": 0.5})
     assert read(app, partial, EN, offer=True, own=True) == "Meets 50% of your offer's criteria"
     assert read(app, partial, ZH, own=True) == "满足您投资偏好的 50%"
