@@ -8,7 +8,7 @@ from flask_login import current_user
 from marketplace.access import role_required
 from marketplace.extensions import db
 from marketplace.models.enums import Role
-from marketplace.services import homes
+from marketplace.services import desk, homes
 
 bp = Blueprint("banks", __name__, url_prefix="/bank")
 
@@ -16,7 +16,9 @@ bp = Blueprint("banks", __name__, url_prefix="/bank")
 @bp.get("/")
 @role_required(Role.BANK)
 def home() -> Any:
-    return render_template("banks/home.html", home=homes.bank_home(db.session, current_user.organization_id))
+    org_id = current_user.organization_id
+    return render_template("banks/home.html", home=homes.bank_home(db.session, org_id),
+                           waiting=desk.waiting(db.session, org_id, Role.BANK))
 
 
 # The bank's product pages and its browsing of needs register on this blueprint.

@@ -15,7 +15,7 @@ from marketplace.extensions import db
 from marketplace.i18n import localized
 from marketplace.incubators.forms import CapacityForm, ProfileForm, StartupFilterForm
 from marketplace.models.enums import Role
-from marketplace.services import capacities, homes, incubator_profile, reasons, recommendations
+from marketplace.services import capacities, desk, homes, incubator_profile, reasons, recommendations
 from marketplace.services.capacities import CapacityTerms
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 
@@ -34,7 +34,8 @@ def _choices(rows: list[Any]) -> list[tuple[str, str]]:
 def home() -> Any:
     home = homes.incubator_home(db.session, current_user.organization_id, date.today())
     profile = incubator_profile.profile(db.session, current_user.organization_id)
-    return render_template("incubators/home.html", home=home, profile=profile, today=date.today())
+    return render_template("incubators/home.html", home=home, profile=profile, today=date.today(),
+                           waiting=desk.waiting(db.session, current_user.organization_id, Role.INCUBATOR))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from marketplace.i18n import locale_code
 from marketplace.investors.forms import NeedFilterForm, Reference, ThesisForm, thesis_query
 from marketplace.models import FundingNeed
 from marketplace.models.enums import InteractionAction, Role
-from marketplace.services import deal_flow, homes, interactions, matching, reasons, recommendations, theses
+from marketplace.services import deal_flow, desk, homes, interactions, matching, reasons, recommendations, theses
 from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 
@@ -33,7 +33,8 @@ MAX_PAGE = 5000  # a ranked page further than this starts again at the first
 def home() -> Any:
     org_id = current_user.organization_id
     return render_template("investors/home.html", home=homes.investor_home(db.session, org_id),
-                           thesis=theses.get(db.session, org_id))
+                           thesis=theses.get(db.session, org_id),
+                           waiting=desk.waiting(db.session, org_id, Role.INVESTOR))
 
 
 def reference() -> Reference:

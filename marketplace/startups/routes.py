@@ -23,7 +23,7 @@ from marketplace.forms import Form
 from marketplace.models import FundingNeed
 from marketplace.models.enums import EnterpriseTier, NeedStatus, Role
 from marketplace.schemas.needs import NeedSchema
-from marketplace.services import homes, intros, ip_assets, needs, startup_profile
+from marketplace.services import desk, homes, intros, ip_assets, needs, startup_profile
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.startups.forms import DeckForm, IPAssetForm, NeedForm, ProfileForm, StatusForm
 
@@ -58,7 +58,8 @@ def _form_page(template: str, form: Form, **context: Any) -> Any:
 @bp.get("/")
 @startup_only
 def home() -> Any:
-    return render_template("startups/home.html", home=homes.startup_home(db.session, _org()))
+    return render_template("startups/home.html", home=homes.startup_home(db.session, _org()),
+                           waiting=desk.waiting(db.session, _org(), Role.STARTUP))
 
 
 # --- Profile ------------------------------------------------------------------------------------
