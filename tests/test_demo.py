@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from marketplace.models import (
     Startup,
     User,
 )
+from marketplace.models.base import utcnow
 from marketplace.models.enums import (
     Instrument,
     IntroStatus,
@@ -175,6 +177,10 @@ def test_each_login_finds_deals_under_way(session: Session, loaded: demo.DemoSum
     [talking] = [i for i in asked if i.status == IntroStatus.ACCEPTED]
     assert talking.requester_id == investor
     assert len(intros.messages(session, investor, talking.id).items) == loaded.messages == 3
+    # dated back as a fortnight's work, in order, after the round was posted
+    sent = [m.created_at for m in intros.messages(session, investor, talking.id).items]
+    assert sent == sorted(sent) and sent[-1] - sent[0] > timedelta(days=1)
+    assert talking.need.created_at < talking.created_at < utcnow() - timedelta(days=7)
 
     commitments = pipeline.commitments_for_startup(session, startup)
     assert sorted((c.investor_id == investor, c.is_lead, c.confirmed_at is not None) for c in commitments) == [

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
@@ -840,7 +841,19 @@ def _need(build: _Build, company: _Company, instrument: Instrument, status: Need
         status=status, sectors=company.sectors[:rng.randint(1, len(company.sectors))], **company.figures,
     )
     need.search_text = need_search_text(need)
+    need.created_at = need.updated_at = _posted(title, closed_by=deadline if past else None)
     return need
+
+
+def _posted(title: str, *, within_days: int = 49, weeks_ago: int = 2, closed_by: date | None = None) -> datetime:
+    """When a need was posted: an open one ``weeks_ago`` and up to ``within_days`` more (before the
+    deals ``demo_deals`` dates back a fortnight), a closed one two months and more before its
+    deadline. Drawn from the title, by the hour, so that the load's random sequence (which the rest
+    of the demo follows) is left as it was."""
+    hours = timedelta(hours=zlib.crc32(title.encode()) % (within_days * 24))
+    if closed_by is not None:
+        return datetime.combine(closed_by, time(9), UTC) - timedelta(days=60) - hours
+    return utcnow() - timedelta(weeks=weeks_ago, hours=1) - hours
 
 
 def _add_needs(build: _Build, company: _Company, *, showcase: bool = False) -> None:
@@ -1419,12 +1432,12 @@ def _open_early(companies: list[_Company], stays: list[IncubationStay], hubs: li
     login = hubs[LOGIN_INCUBATOR].incubator
     login.early_window_days = EARLY_WINDOW_DAYS
     residents = {stay.startup for stay in stays if stay.incubator is login}
-    opens = utcnow() + timedelta(days=EARLY_WINDOW_DAYS)
     for company in companies[1:]:
         if company.startup in residents:
             for need in company.needs:
-                if need.status == NeedStatus.OPEN:
-                    need.public_from = opens
+                if need.status == NeedStatus.OPEN:  # posted this week, in the window still
+                    need.created_at = need.updated_at = _posted(need.title, within_days=7, weeks_ago=0)
+                    need.public_from = need.created_at + timedelta(days=EARLY_WINDOW_DAYS)
 
 
 # --- Loading --------------------------------------------------------------------------------

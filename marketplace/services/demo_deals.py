@@ -5,30 +5,38 @@ login finds work on its desk: the showcase startup an introduction to answer, a 
 and a commitment to confirm; the login investor a pipeline; the login bank a linked loan offered
 on a confirmed lead (投贷联动); the login incubator a startup asking for a seat and a resident
 it referred on (接力孵化). Every step is the real one (state rules, audit log, notifications),
-so each commits on its own; ``played`` tells a second load that they are there.
+so each commits on its own; ``played`` tells a second load that they are there. Each step is
+then dated back (``_days_ago``), so that the deals read as the past fortnight's work, in the
+order they are played.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from marketplace.models import (
+    AuditEvent,
     FundingNeed,
+    Interaction,
     Introduction,
     IntroMessage,
     Investor,
     InvestorThesis,
     LoanOffer,
     LoanProduct,
+    Notification,
     PipelineCard,
+    PipelineNote,
     RoundCommitment,
     Startup,
     User,
 )
-from marketplace.models.base import utcnow
+from marketplace.models.base import UTCDateTime, utcnow
 from marketplace.models.enums import Instrument, InvestorKind, LoanKind, NeedStatus, PipelineStage, Role
 from marketplace.models.listings import thesis_sectors
 from marketplace.models.organizations import startup_sectors
@@ -50,6 +58,8 @@ NOTES = {
 PIPELINE = (PipelineStage.SOURCED, PipelineStage.MEETING, PipelineStage.DUE_DILIGENCE)
 APPLICATION = "我们即将完成天使轮融资，希望入驻贵孵化器的专业实验室。"
 REFERRAL = "该企业已完成在我处的孵化期，推荐接力入驻贵方加速器。"
+DATED = (Introduction, IntroMessage, PipelineCard, PipelineNote, RoundCommitment, LoanOffer, Reservation,
+         Notification, AuditEvent, Interaction)  # what the steps write, and so date back
 COUNTED = {"introductions": Introduction, "messages": IntroMessage, "pipeline_cards": PipelineCard,
            "commitments": RoundCommitment, "loan_offers": LoanOffer, "reservations": Reservation}
 
@@ -74,6 +84,21 @@ def _login(session: Session, email: str) -> _Login:
 def _user_of(session: Session, org_id: int) -> _Login:
     return _Login(org_id, session.scalar(sa.select(User.id).where(User.organization_id == org_id)
                                          .order_by(User.id).limit(1)))
+
+
+@contextmanager
+def _days_ago(session: Session, days: float) -> Iterator[None]:
+    """Every timestamp the block sets on a ``DATED`` row, moved ``days`` back."""
+    start = utcnow()
+    yield
+    shift = timedelta(days=days)
+    for model in DATED:
+        for prop in model.__mapper__.column_attrs:
+            if isinstance(prop.columns[0].type, UTCDateTime):
+                column = getattr(model, prop.key)
+                for row in session.scalars(sa.select(model).where(column >= start)):
+                    setattr(row, prop.key, getattr(row, prop.key) - shift)
+    session.commit()
 
 
 def _counts(session: Session) -> dict[str, int]:
@@ -171,25 +196,34 @@ def play(session: Session, emails: dict[Role, str], today: date) -> dict[str, in
     others = _venture_investors(session, sector.id if sector else None, besides=vc.org_id)
 
     # the login investor: an introduction, a conversation, a lead the startup confirms
-    intro = intros.request(session, vc.actor, need.id, request)
-    intros.accept(session, founder.actor, intro.id)
-    for by_founder, body in CONVERSATION:
-        intros.post(session, (founder if by_founder else vc).actor, intro.id, body)
-    _term_sheet(session, vc, founder, need, lead=True, confirm=True)
+    with _days_ago(session, 13.2):
+        intro = intros.request(session, vc.actor, need.id, request)
+    with _days_ago(session, 12.9):
+        intros.accept(session, founder.actor, intro.id)
+    for (by_founder, body), days in zip(CONVERSATION, (12.8, 11.1, 10.9)):
+        with _days_ago(session, days):
+            intros.post(session, (founder if by_founder else vc).actor, intro.id, body)
+    with _days_ago(session, 9.0):
+        _term_sheet(session, vc, founder, need, lead=True, confirm=True)
     # other investors: a term sheet for the startup to confirm, an introduction for it to answer
-    _term_sheet(session, _user_of(session, others[0]), founder, need, lead=False, confirm=False)
-    intros.request(session, _user_of(session, others[1]).actor, need.id, request)
+    with _days_ago(session, 6.2):
+        _term_sheet(session, _user_of(session, others[0]), founder, need, lead=False, confirm=False)
+    with _days_ago(session, 5.1):
+        intros.request(session, _user_of(session, others[1]).actor, need.id, request)
     # the login investor's pipeline: rounds its thesis names (sector and stage), with notes
     thesis = session.scalar(sa.select(InvestorThesis).where(InvestorThesis.investor_id == vc.org_id))
     tracked = [n for n in _open_equity_needs(session, sector_ids=[s.id for s in thesis.sectors],
                                              stage_ids=[s.id for s in thesis.stages])
                if n.startup_id != founder.org_id]
-    for stage, tracked_need in zip(PIPELINE, tracked):
-        card = pipeline.add(session, vc.org_id, vc.user_id, tracked_need.id)
-        if stage in NOTES:
-            pipeline.move(session, vc.org_id, vc.user_id, card.id, stage)
-            pipeline.add_note(session, vc.org_id, vc.user_id, card.id, NOTES[stage])
-    _bank_offer(session, bank.org_id, others[-1], today)
-    _relay(session, incubator, founder, today)
+    for (stage, tracked_need), days in zip(zip(PIPELINE, tracked), (4.3, 3.2, 2.1)):
+        with _days_ago(session, days):
+            card = pipeline.add(session, vc.org_id, vc.user_id, tracked_need.id)
+            if stage in NOTES:
+                pipeline.move(session, vc.org_id, vc.user_id, card.id, stage)
+                pipeline.add_note(session, vc.org_id, vc.user_id, card.id, NOTES[stage])
+    with _days_ago(session, 1.2):
+        _bank_offer(session, bank.org_id, others[-1], today)
+    with _days_ago(session, 0.3):
+        _relay(session, incubator, founder, today)
     after = _counts(session)
     return {name: after[name] - before[name] for name in COUNTED}
