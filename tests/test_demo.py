@@ -207,6 +207,13 @@ def test_each_login_finds_deals_under_way(session: Session, loaded: demo.DemoSum
     assert "deals under way: 2 introductions with 3 messages" in loaded.describe()
 
 
+def test_a_need_in_a_partners_early_window_opens_to_all_before_its_deadline(session: Session,
+                                                                             loaded: demo.DemoSummary) -> None:
+    early = session.scalars(sa.select(FundingNeed).where(FundingNeed.public_from.is_not(None))).all()
+    assert early and all(n.created_at < n.public_from > utcnow() for n in early)
+    assert all(n.deadline is None or n.deadline > n.public_from.date() for n in early)
+
+
 def test_a_second_load_adds_nothing(session: Session, loaded: demo.DemoSummary, password: str,
                                     row_counts: Callable[[], dict[str, int]]) -> None:
     before = row_counts()

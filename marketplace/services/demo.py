@@ -1435,9 +1435,11 @@ def _open_early(companies: list[_Company], stays: list[IncubationStay], hubs: li
     for company in companies[1:]:
         if company.startup in residents:
             for need in company.needs:
-                if need.status == NeedStatus.OPEN:  # posted this week, in the window still
-                    need.created_at = need.updated_at = _posted(need.title, within_days=7, weeks_ago=0)
-                    need.public_from = need.created_at + timedelta(days=EARLY_WINDOW_DAYS)
+                posted = _posted(need.title, within_days=7, weeks_ago=0)  # this week: in the window still
+                opens = posted + timedelta(days=EARLY_WINDOW_DAYS)
+                if need.status == NeedStatus.OPEN and (need.deadline is None or need.deadline > opens.date()):
+                    need.created_at = need.updated_at = posted
+                    need.public_from = opens
 
 
 # --- Loading --------------------------------------------------------------------------------
