@@ -1,12 +1,36 @@
-"""The base of every form: CSRF from Flask-WTF, and a way to show a service's refusal."""
+"""The base of every form: CSRF from Flask-WTF, no NUL character in any field, and a way to show
+a service's refusal."""
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+NUL = _l("Remove the invisible control characters.")
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a field's data (text, or lists and dicts of it) holds a NUL, which PostgreSQL
+    cannot store and no person types."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(holds_nul(v) for v in value)
+    return False
 
 
 class Form(FlaskForm):
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if holds_nul(field.data):
+                field.errors = [*field.errors, NUL]
+                valid = False
+        return valid
+
     def attach(self, errors: dict[str, list[Any]]) -> None:
         """Put a DomainError's messages on the fields they name ("_" goes above the form)."""
         for name, messages in errors.items():

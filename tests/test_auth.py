@@ -46,6 +46,7 @@ def test_passwords_are_hashed_at_full_cost_outside_the_test_suite():
     ({"kind": ""}, "kind", "Choose your side"),
     ({"kind": "operator"}, "kind", "Not a valid choice"),
     ({"org_name": " "}, "org_name", "required"),
+    ({"org_name": "Xinlan\x00Micro"}, "org_name", "invisible control characters"),  # PostgreSQL cannot store it
 ])
 def test_bad_sign_up_shows_the_field_error_and_writes_nothing(client, row_counts, change, field, message):
     before = row_counts()

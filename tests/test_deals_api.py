@@ -103,7 +103,7 @@ def test_an_investor_notes_a_card_and_reads_it_back_with_its_commitment(app, cli
     lead_zh = bearer(app, world.emails["lead"], ZH)
     before = row_counts()
     for body, message in (({"body": "   "}, "请填写备注。"), ({"body": "x" * 5_001}, "备注最多 5000 个字符。"),
-                          ({"body": 5}, None), ({}, None)):
+                          ({"body": "a\x00b"}, "请删除不可见的控制字符。"), ({"body": 5}, None), ({}, None)):
         refused = client.post(f"/api/v1/pipeline/cards/{card}/notes", json=body, headers=lead_zh)
         assert refused.status_code == 422 and "body" in refused.json["errors"], (body, refused.json)
         if message:

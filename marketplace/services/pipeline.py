@@ -213,6 +213,8 @@ def add_note(session: Session, investor_id: int, user_id: int | None, card_id: i
     text = body.strip() if isinstance(body, str) else ""
     if not text:
         raise DomainError.on("body", _l("Write the note."))
+    if "\x00" in text:
+        raise DomainError.on("body", _l("Remove the invisible control characters."))
     if len(text) > NOTE_LENGTH:
         raise DomainError.on("body", _l("A note may be at most %(max)d characters.", max=NOTE_LENGTH))
     note = PipelineNote(card=card, author_id=user_id, body=text)
