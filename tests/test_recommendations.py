@@ -172,6 +172,30 @@ def test_the_deal_flow_page_is_ranked_with_reasons_in_both_languages(client, mar
     assert titles(newest)[0] == "Antibody pre-A" and not reasons_of(newest)
 
 
+def best_on_home(app, email: str, home: str, headers=EN) -> list[tuple[str, list[str]]]:
+    """(title, reasons) of each of a home's best matches."""
+    client = app.test_client()
+    log_in(client, email, PASSWORD)
+    page = client.get(home, headers=headers).get_data(as_text=True)
+    panel = page.split('data-testid="best-matches"', 1)[1].split("</section>", 1)[0]
+    return [(unescape(re.search(r'<a class="fw-semibold"[^>]*>(.*?)</a>', item, re.S).group(1)), reasons_of(item))
+            for item in panel.split('data-testid="best-match"')[1:]]
+
+
+def test_each_home_starts_with_the_best_of_its_ranked_list(app, market):
+    emails, _ = market
+    investor = best_on_home(app, emails["investor"], "/investor/")
+    assert [title for title, _ in investor][:2] == ["Lidar chip Series A", "Another chip round"]  # the deal flow's order
+    assert "Earlier investor in this company (1 round)" in investor[0][1]
+    assert "该企业的老股东（已投 1 轮）" in best_on_home(app, emails["investor"], "/investor/", ZH)[0][1]
+    assert best_on_home(app, emails["biotech"], "/startup/")[0][0] == "Helix Bio Fund"
+    assert [title for title, _ in best_on_home(app, emails["incubator"], "/incubator/")] == ["Xinlan Micro"]
+    assert best_on_home(app, emails["bank"], "/bank/") == []  # no loan need in this market: the panel says so
+    client = app.test_client()
+    log_in(client, emails["bank"], PASSWORD)
+    assert "No open loan need yet." in client.get("/bank/", headers=EN).get_data(as_text=True)
+
+
 def test_two_investors_never_get_each_others_list(app, run_in, market):
     _, ids = market
 

@@ -34,8 +34,11 @@ def _choices(rows: list[Any]) -> list[tuple[str, str]]:
 def home() -> Any:
     home = homes.incubator_home(db.session, current_user.organization_id, date.today())
     profile = incubator_profile.profile(db.session, current_user.organization_id)
+    best = recommendations.startups(db.session, current_user.organization_id, today=date.today(), offset=0,
+                                    limit=recommendations.HIGHLIGHTS)
     return render_template("incubators/home.html", home=home, profile=profile, today=date.today(),
-                           waiting=desk.waiting(db.session, current_user.organization_id, Role.INCUBATOR))
+                           waiting=desk.waiting(db.session, current_user.organization_id, Role.INCUBATOR),
+                           best=reasons.explained(db.session, best.items, offer=True, own=True))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -132,11 +135,10 @@ def startups() -> Any:
     ranked = recommendations.startups(db.session, current_user.organization_id, today=today,
                                       offset=(number - 1) * STARTUPS_PER_PAGE, limit=STARTUPS_PER_PAGE,
                                       **form.filters())
-    names = reasons.Names.load(db.session, [r for m in ranked.items for r in m.reasons])
     args = {k: v for k, v in form.filters().items() if v}
     next_url = url_for(".startups", **args, page=number + 1) if number * STARTUPS_PER_PAGE < ranked.total else None
     return render_template(
         "incubators/startups.html", form=form, startups=[m.item for m in ranked.items],
-        reasons={m.item.id: reasons.sentences(m.reasons, names, offer=True, own=True) for m in ranked.items},
+        reasons={s.id: why for s, why in reasons.explained(db.session, ranked.items, offer=True, own=True)},
         first_rank=(number - 1) * STARTUPS_PER_PAGE + 1,
         next_url=next_url, filtered=any(form.filters().values()), today=today)

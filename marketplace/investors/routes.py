@@ -32,9 +32,12 @@ MAX_PAGE = 5000  # a ranked page further than this starts again at the first
 @role_required(Role.INVESTOR)
 def home() -> Any:
     org_id = current_user.organization_id
+    best = recommendations.needs(db.session, org_id, NeedFilters(), today=date.today(), offset=0,
+                                 limit=recommendations.HIGHLIGHTS)
     return render_template("investors/home.html", home=homes.investor_home(db.session, org_id),
                            thesis=theses.get(db.session, org_id),
-                           waiting=desk.waiting(db.session, org_id, Role.INVESTOR))
+                           waiting=desk.waiting(db.session, org_id, Role.INVESTOR),
+                           best=reasons.explained(db.session, best.items, own=True))
 
 
 def reference() -> Reference:
@@ -113,15 +116,14 @@ def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilte
     except DomainError as error:
         form.attach(error.errors)
         return None
-    names = reasons.Names.load(db.session, [r for item in ranked.items for r in item.reasons])
-    offer = current_user.role == Role.BANK
     args = {key: values for key, values in request.args.lists() if key != "page"}
     return NeedPage(
         [item.item for item in ranked.items],
         next_url=url_for(request.endpoint, **args, page=number + 1) if number * PAGE_SIZE < ranked.total else None,
         first_url=url_for(request.endpoint, **args) if number > 1 else None,
         today=today,
-        reasons={item.item.id: reasons.sentences(item.reasons, names, offer=offer, own=True) for item in ranked.items},
+        reasons={n.id: why for n, why in reasons.explained(db.session, ranked.items,
+                                                            offer=current_user.role == Role.BANK, own=True)},
         marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
     )
 

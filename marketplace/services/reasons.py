@@ -10,8 +10,9 @@ matches).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import format_percent, ngettext
@@ -23,6 +24,7 @@ from marketplace.i18n import N_, locale_code, localized, yuan
 from marketplace.models import Organization, Park, Sector, Stage
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.services.matching import Reason
+from marketplace.services.recommendations import Recommended
 
 
 @dataclass
@@ -77,6 +79,13 @@ def shown(reasons: list[Reason]) -> list[Reason]:
 
 def sentences(reasons: list[Reason], names: Names, *, offer: bool = False, own: bool = False) -> list[str]:
     return [describe(r, names, offer=offer, own=own) for r in shown(reasons)]
+
+
+def explained(session: Session, ranked: Sequence[Recommended], *, offer: bool = False,
+              own: bool = False) -> list[tuple[Any, list[str]]]:
+    """Each ranked item with the sentences of the reasons a page shows (``describe``'s voice)."""
+    names = Names.load(session, [r for m in ranked for r in m.reasons])
+    return [(m.item, sentences(m.reasons, names, offer=offer, own=own)) for m in ranked]
 
 
 def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = False) -> str:

@@ -24,6 +24,9 @@ from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS, Reason
 
 
+HIGHLIGHTS = 3  # the best matches a home page shows, above the link to the whole ranked list
+
+
 @dataclass
 class Recommended:
     item: Any  # a FundingNeed, an Investor, an eligibility.Borrowable, an IncubationCapacity or a Startup

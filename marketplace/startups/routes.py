@@ -7,6 +7,7 @@ deck to the counterparts the startup accepted an introduction from.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ from marketplace.forms import Form
 from marketplace.models import FundingNeed
 from marketplace.models.enums import EnterpriseTier, NeedStatus, Role
 from marketplace.schemas.needs import NeedSchema
-from marketplace.services import desk, homes, intros, ip_assets, needs, startup_profile
+from marketplace.services import desk, homes, intros, ip_assets, needs, reasons, recommendations, startup_profile
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
+from marketplace.services.matching import INVESTORS
 from marketplace.startups.forms import DeckForm, IPAssetForm, NeedForm, ProfileForm, StatusForm
 
 bp = Blueprint("startups", __name__, url_prefix="/startup")
@@ -58,8 +60,11 @@ def _form_page(template: str, form: Form, **context: Any) -> Any:
 @bp.get("/")
 @startup_only
 def home() -> Any:
+    best = recommendations.for_startup(db.session, _org(), INVESTORS, today=date.today(),
+                                       limit=recommendations.HIGHLIGHTS)
     return render_template("startups/home.html", home=homes.startup_home(db.session, _org()),
-                           waiting=desk.waiting(db.session, _org(), Role.STARTUP))
+                           waiting=desk.waiting(db.session, _org(), Role.STARTUP),
+                           best=reasons.explained(db.session, best))
 
 
 # --- Profile ------------------------------------------------------------------------------------
