@@ -44,7 +44,7 @@ from marketplace.models.enums import (
 )
 from marketplace.models.organizations import startup_sectors
 from marketplace.models.relay import Reservation
-from marketplace.services import accounts, demo, intros, linked_loans, pipeline, relay
+from marketplace.services import accounts, demo, desk, intros, linked_loans, pipeline, relay
 
 SEED = 2023
 
@@ -205,6 +205,12 @@ def test_each_login_finds_deals_under_way(session: Session, loaded: demo.DemoSum
     for name, model in added.items():
         assert getattr(loaded, name) == count(session, sa.select(model.id)) > 0, name
     assert "deals under way: 2 introductions with 3 messages" in loaded.describe()
+
+    # every login's home starts with something waiting for its answer
+    assert set(desk.waiting(session, startup, Role.STARTUP)) == {desk.INTROS, desk.COMMITMENTS, desk.LOAN_OFFERS}
+    assert desk.waiting(session, investor, Role.INVESTOR) == {desk.PARTNERSHIPS: 1}
+    assert desk.waiting(session, bank, Role.BANK) == {desk.LOANS_TO_APPROVE: 1}
+    assert desk.waiting(session, incubator, Role.INCUBATOR) == {desk.SEAT_REQUESTS: 1}
 
 
 def test_a_need_in_a_partners_early_window_opens_to_all_before_its_deadline(session: Session,

@@ -2,9 +2,9 @@
 
 ``demo.load`` writes the marketplace; this module then acts as its users would, so that each
 login finds work on its desk: the showcase startup an introduction to answer, a conversation
-and a commitment to confirm; the login investor a pipeline; the login bank a linked loan offered
-on a confirmed lead (投贷联动); the login incubator a startup asking for a seat and a resident
-it referred on (接力孵化). Every step is the real one (state rules, audit log, notifications),
+and a commitment to confirm; the login investor a pipeline and an incubator's proposal (孵投联动);
+the login bank an application for the linked loan it offered on a confirmed lead (投贷联动); the
+login incubator a startup asking for a seat and a resident it referred on (接力孵化). Every step is the real one (state rules, audit log, notifications),
 so each commits on its own; ``played`` tells a second load that they are there. Each step is
 then dated back (``_days_ago``), so that the deals read as the past fortnight's work, in the
 order they are played.
@@ -30,6 +30,7 @@ from marketplace.models import (
     LoanOffer,
     LoanProduct,
     Notification,
+    Partnership,
     PipelineCard,
     PipelineNote,
     RoundCommitment,
@@ -37,11 +38,19 @@ from marketplace.models import (
     User,
 )
 from marketplace.models.base import UTCDateTime, utcnow
-from marketplace.models.enums import Instrument, InvestorKind, LoanKind, NeedStatus, PipelineStage, Role
+from marketplace.models.enums import (
+    Instrument,
+    InvestorKind,
+    LoanKind,
+    NeedStatus,
+    OfferStatus,
+    PipelineStage,
+    Role,
+)
 from marketplace.models.listings import thesis_sectors
 from marketplace.models.organizations import startup_sectors
 from marketplace.models.relay import Reservation
-from marketplace.services import eligibility, intros, loan_products, pipeline, relay
+from marketplace.services import eligibility, intros, linked_loans, loan_products, partnerships, pipeline, relay
 from marketplace.services.audit import Actor
 
 M = 1_000_000
@@ -59,7 +68,7 @@ PIPELINE = (PipelineStage.SOURCED, PipelineStage.MEETING, PipelineStage.DUE_DILI
 APPLICATION = "我们即将完成天使轮融资，希望入驻贵孵化器的专业实验室。"
 REFERRAL = "该企业已完成在我处的孵化期，推荐接力入驻贵方加速器。"
 DATED = (Introduction, IntroMessage, PipelineCard, PipelineNote, RoundCommitment, LoanOffer, Reservation,
-         Notification, AuditEvent, Interaction)  # what the steps write, and so date back
+         Partnership, Notification, AuditEvent, Interaction)  # what the steps write, and so date back
 COUNTED = {"introductions": Introduction, "messages": IntroMessage, "pipeline_cards": PipelineCard,
            "commitments": RoundCommitment, "loan_offers": LoanOffer, "reservations": Reservation}
 
@@ -166,6 +175,19 @@ def _bank_offer(session: Session, bank_id: int, lead_id: int, today: date) -> No
             return
 
 
+def _application(session: Session, bank_id: int) -> None:
+    """A startup applies for the first linked loan the login bank offered it."""
+    offer = next(o for o in linked_loans.for_bank(session, bank_id) if o.status == OfferStatus.OFFERED)
+    startup = _user_of(session, offer.need.startup_id)
+    linked_loans.act(session, startup.org_id, startup.user_id, offer.id, "apply")
+
+
+def _proposal(session: Session, investor_id: int) -> None:
+    """An incubator the login investor does not work with yet proposes a partnership to it."""
+    incubator = partnerships.candidates(session, investor_id)[0]
+    partnerships.propose(session, _user_of(session, incubator.id).actor, investor_id)
+
+
 def _relay(session: Session, incubator: _Login, showcase: _Login, today: date) -> None:
     """A startup looking for a seat asks the login incubator; the incubator refers the showcase on."""
     for startup in session.scalars(sa.select(Startup).where(Startup.seeking_incubation).order_by(Startup.id)):
@@ -223,6 +245,10 @@ def play(session: Session, emails: dict[Role, str], today: date) -> dict[str, in
                 pipeline.add_note(session, vc.org_id, vc.user_id, card.id, NOTES[stage])
     with _days_ago(session, 1.2):
         _bank_offer(session, bank.org_id, others[-1], today)
+    with _days_ago(session, 0.9):
+        _application(session, bank.org_id)
+    with _days_ago(session, 0.6):
+        _proposal(session, vc.org_id)
     with _days_ago(session, 0.3):
         _relay(session, incubator, founder, today)
     after = _counts(session)
