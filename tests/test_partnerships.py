@@ -162,7 +162,13 @@ def test_pages_and_others_cannot_act(client, people, run_in, row_counts):
     assert run_in(lambda s: s.get(Partnership, pid).status) == PartnershipStatus.REQUESTED
 
     log_in(client, people["emails"]["incubator"], PASSWORD)
-    assert f'data-testid="partnership-{pid}"' in client.get("/relay/partnerships").get_data(as_text=True)
+    page = client.get("/relay/partnerships", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    row = page.split(f'data-testid="partnership-{pid}"', 1)[1].split("</li>", 1)[0]
+    assert 'data-testid="accept"' in row and 'data-testid="end"' not in row  # it answers; only the sender withdraws
+    refused = submit(client, "/relay/partnerships", {}, action=f"/relay/partnerships/{pid}/end",
+                     headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "only its sender withdraws it" in refused.get_data(as_text=True)
+    assert row_counts() == before
     assert submit(client, "/relay/partnerships", {}, action=f"/relay/partnerships/{pid}/accept").status_code == 302
     assert run_in(lambda s: s.get(Partnership, pid).status) == PartnershipStatus.ACCEPTED
 

@@ -111,6 +111,8 @@ def _move(session: Session, actor: Actor, partnership_id: int, event: str, to: P
         row.answered_at = utcnow()
     elif row.status not in (PartnershipStatus.REQUESTED, PartnershipStatus.ACCEPTED):
         raise Conflict.on("_", _l("This partnership has already ended."))
+    elif row.status == PartnershipStatus.REQUESTED and row.requested_by_id != actor.org_id:
+        raise Conflict.on("_", _l("A proposal made to you is accepted or declined; only its sender withdraws it."))
     before = row.status
     row.status = to
     session.flush()
@@ -131,6 +133,7 @@ def decline(session: Session, actor: Actor, partnership_id: int) -> Partnership:
 
 
 def end(session: Session, actor: Actor, partnership_id: int) -> Partnership:
+    """Either side ends an accepted partnership; the sender withdraws a proposal."""
     return _move(session, actor, partnership_id, "ended", PartnershipStatus.ENDED)
 
 
