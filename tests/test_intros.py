@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -356,6 +357,20 @@ def test_the_audit_log_names_the_other_side_by_organization_until_accepted(app, 
     log_in(investor, VC, PASSWORD)
     html = page(investor, f"/intros/{intro_id}")
     assert FOUNDER not in html and "深蓝芯片" in html and VC in html  # its own people by email
+
+
+def test_the_request_is_dated_when_it_was_asked_not_when_it_was_answered(app, run_in, world):
+    intro_id = ask(run_in, world)
+
+    def date_it(s):
+        intro = s.get(Introduction, intro_id)
+        intro.created_at = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+        s.commit()
+    run_in(date_it)
+    do(run_in, world, intros.accept, "startup", intro_id)
+    founder = app.test_client()
+    log_in(founder, FOUNDER, PASSWORD)
+    assert "The request · 1/5/26, 10:00" in page(founder, f"/intros/{intro_id}")
 
 
 def test_a_bad_request_form_shows_the_error_on_the_need_page_and_writes_nothing(client, world, row_counts):
