@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-NUL = _l("Remove the invisible control characters.")
+from marketplace.services.listing_common import NUL_REFUSED
 
 
 def holds_nul(value: Any) -> bool:
@@ -27,7 +26,7 @@ class Form(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             if holds_nul(field.data):
-                field.errors = [*field.errors, NUL]
+                field.errors = [*field.errors, NUL_REFUSED]
                 valid = False
         return valid
 

@@ -49,7 +49,8 @@ def _with_commitment(schema: MovedCardSchema, card: PipelineCard, investor_id: i
 
 
 @endpoint("/pipeline/cards/<int:card_id>", "GET",
-          summary=_l("One card of your pipeline, with your commitment and notes"), tag="pipeline", roles=[Role.INVESTOR], response=CardDetailSchema)
+          summary=_l("One card of your pipeline, with your commitment and notes"), tag="pipeline",
+          roles=[Role.INVESTOR], response=CardDetailSchema)
 def pipeline_card(card_id: int) -> Any:
     investor_id = caller().organization_id
     card = pipeline.card_of(db.session, investor_id, card_id)

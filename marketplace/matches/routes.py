@@ -48,8 +48,8 @@ def startup_matches() -> Any:
     if tab not in TABS:
         abort(404)
     ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=date.today(), limit=LIMIT)
-    items = [Item(row, why, bar) for (row, why), bar in zip(reasons.explained(db.session, ranked, offer=tab != INVESTORS),
-                                                            strengths([m.score for m in ranked]))]
+    explained = reasons.explained(db.session, ranked, offer=tab != INVESTORS)
+    items = [Item(row, why, bar) for (row, why), bar in zip(explained, strengths([m.score for m in ranked]))]
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
     return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup)
 

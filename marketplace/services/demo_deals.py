@@ -4,10 +4,10 @@
 login finds work on its desk: the showcase startup an introduction to answer, a conversation
 and a commitment to confirm; the login investor a pipeline and an incubator's proposal (孵投联动);
 the login bank an application for the linked loan it offered on a confirmed lead (投贷联动); the
-login incubator a startup asking for a seat and a resident it referred on (接力孵化). Every step is the real one (state rules, audit log, notifications),
-so each commits on its own; ``played`` tells a second load that they are there. Each step is
-then dated back (``_days_ago``), so that the deals read as the past fortnight's work, in the
-order they are played.
+login incubator a startup asking for a seat and a resident it referred on (接力孵化). Every step
+is the real one (state rules, audit log, notifications), so each commits on its own; ``played``
+tells a second load that they are there. Each step is then dated back (``_days_ago``), so that
+the deals read as the past fortnight's work, in the order they are played.
 """
 from __future__ import annotations
 

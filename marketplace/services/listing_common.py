@@ -43,11 +43,14 @@ class FieldErrors:
             raise DomainError(self.errors)
 
 
+NUL_REFUSED = _l("Remove the invisible control characters.")  # PostgreSQL cannot store a NUL
+
+
 def text(errors: FieldErrors, field: str, value: str | None, *, max_length: int, required: bool = False) -> str:
     """``value`` trimmed; refused when missing (if required), too long, or holding NUL."""
     value = (value or "").strip()
     if "\x00" in value:
-        errors.add(field, _l("Remove the invisible control characters."))
+        errors.add(field, NUL_REFUSED)
     elif required and not value:
         errors.add(field, _l("This field is required."))
     elif len(value) > max_length:

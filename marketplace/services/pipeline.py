@@ -36,6 +36,7 @@ from marketplace.models.enums import (
 )
 from marketplace.services import audit, linked_loans, notifications
 from marketplace.services.audit import Actor
+from marketplace.services.listing_common import NUL_REFUSED
 from marketplace.services.needs import MAX_YUAN
 
 STAGES = list(PipelineStage)  # the board's columns, in order
@@ -214,7 +215,7 @@ def add_note(session: Session, investor_id: int, user_id: int | None, card_id: i
     if not text:
         raise DomainError.on("body", _l("Write the note."))
     if "\x00" in text:
-        raise DomainError.on("body", _l("Remove the invisible control characters."))
+        raise DomainError.on("body", NUL_REFUSED)
     if len(text) > NOTE_LENGTH:
         raise DomainError.on("body", _l("A note may be at most %(max)d characters.", max=NOTE_LENGTH))
     note = PipelineNote(card=card, author_id=user_id, body=text)
