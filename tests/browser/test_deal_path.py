@@ -78,7 +78,9 @@ def market(s) -> dict[str, int]:
 
 
 def nav_link(page: Page, name: str):
-    """A link of the navigation bar; one in a dropdown (e.g. "Deals") is shown first, as a person would."""
+    """A link of the navigation bar; one in a dropdown (e.g. "Deals") is shown first, as a person would.
+    The page must have loaded: before Bootstrap's script runs, the dropdown's button does nothing."""
+    page.wait_for_load_state("load")
     link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
     if not link.is_visible():
         page.get_by_test_id("nav-group").filter(has_text=name).get_by_role("button").click()
