@@ -58,7 +58,7 @@ LABELS = {
     "sector_stage": "most active in the sector and stage",
     "sector_stage_earlier": "the above + the company's earlier investors first",
     "profile_earlier": "TF-IDF profiles x log popularity + earlier investors",
-    "learned": "learned ranker (log-linear + gradient-boosted trees over pair features)",
+    "learned": "learned ranker (log-linear model, gradient-boosted trees and a neural net over pair features)",
 }
 
 

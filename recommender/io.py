@@ -17,11 +17,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from .features import PairFeaturizer
-from .model import LearnedRanker, LogLinear, TreeEnsemble
+from .model import LearnedRanker, LogLinear, NeuralNet, TreeEnsemble
 from .records import from_day
 
 FORMAT = "zhangjiang-match/recommender"
-VERSION = 1
+VERSION = 2  # 2: the neural net's layers (net/coef_K, net/intercept_K)
 ARRAYS, META = "arrays.npz", "model.json"
 
 
@@ -95,6 +95,11 @@ def save(ranker: LearnedRanker, path: str | Path, figures: dict | None = None) -
         arrays["trees/offsets"] = ranker.trees_.offsets
         arrays["trees/columns"] = ranker.trees_.columns
         trees = {"baseline": ranker.trees_.baseline, "count": int(len(ranker.trees_.offsets) - 1)}
+    net = None
+    if ranker.net_ is not None:
+        for k, (W, b) in enumerate(zip(ranker.net_.coefs, ranker.net_.intercepts)):
+            arrays[f"net/coef_{k}"], arrays[f"net/intercept_{k}"] = W, b
+        net = {"layers": len(ranker.net_.coefs)}
     info = ranker.training_info_
     meta = {
         "format": FORMAT, "version": VERSION,
@@ -105,7 +110,7 @@ def save(ranker: LearnedRanker, path: str | Path, figures: dict | None = None) -
         "params": _plain(ranker.get_params()),
         "featurizer_params": _plain(ranker.featurizer_.get_params()),
         "linear_params": _plain(ranker.linear_.get_params()),
-        "trees": trees, "state": state, "training_info": _plain(info), "figures": _plain(figures or {}),
+        "trees": trees, "net": net, "state": state, "training_info": _plain(info), "figures": _plain(figures or {}),
     }
     np.savez_compressed(path / ARRAYS, **arrays)
     (path / META).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
@@ -133,7 +138,11 @@ def load(path: str | Path) -> LearnedRanker:
         if meta["trees"] is not None:
             nodes = {f: npz[f"trees/{f}"] for f in TreeEnsemble.FIELDS}
             trees = TreeEnsemble(nodes, npz["trees/offsets"], meta["trees"]["baseline"], npz["trees/columns"])
-    ranker.featurizer_, ranker.linear_, ranker.trees_ = featurizer, linear, trees
+        net = None
+        if meta.get("net"):  # version 1 models have none
+            layers = range(meta["net"]["layers"])
+            net = NeuralNet([npz[f"net/coef_{k}"] for k in layers], [npz[f"net/intercept_{k}"] for k in layers])
+    ranker.featurizer_, ranker.linear_, ranker.trees_, ranker.net_ = featurizer, linear, trees, net
     ranker.training_info_ = meta["training_info"]
     ranker.metadata_ = meta
     return ranker

@@ -11,8 +11,10 @@ models learn from these pairs how much each signal is worth:
   share features, so that profile shares multiply like probabilities). Cheap: it scores every
   pair, and picks the ``shortlist`` best investors of each round and rounds of each investor;
 * ``TreeEnsemble``: scikit-learn's ``HistGradientBoostingClassifier`` over the raw features,
-  which catches interactions (follow-on x stage step x recency); it re-scores the shortlist, and
-  the two log-odds are averaged.
+  which catches interactions (follow-on x stage step x recency); it re-scores the shortlist;
+* ``NeuralNet``: scikit-learn's ``MLPClassifier`` over the log-linear model's standardized
+  columns, smooth interactions where the trees cut steps; it re-scores the shortlist too, and the
+  three log-odds are averaged (docs/recommender.md, "Seventh round").
 
 Then the featurizer that serves is fitted on the whole history, by the same code. Newcomers
 (an investor or a company with no history) are scored from content alone: their history
@@ -25,7 +27,9 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from .base import BaseRanker
@@ -187,6 +191,27 @@ class TreeEnsemble:
         return total
 
 
+class NeuralNet:
+    """A fitted ``MLPClassifier``'s weights as plain arrays, and its log-odds (ReLU layers)."""
+
+    def __init__(self, coefs: list[np.ndarray], intercepts: list[np.ndarray]):
+        self.coefs = [np.asarray(c, dtype=np.float32) for c in coefs]
+        self.intercepts = [np.asarray(b, dtype=np.float32) for b in intercepts]
+
+    @classmethod
+    def from_estimator(cls, estimator: MLPClassifier) -> NeuralNet:
+        if estimator.activation != "relu" or estimator.out_activation_ != "logistic":
+            raise ValueError("only a binary MLPClassifier with ReLU layers is supported")
+        return cls(estimator.coefs_, estimator.intercepts_)
+
+    def decision_function(self, Z: np.ndarray) -> np.ndarray:
+        """Log-odds of rows already standardized by the log-linear model (``LogLinear._standard``)."""
+        h = np.asarray(Z, dtype=np.float32)
+        for W, b in zip(self.coefs[:-1], self.intercepts[:-1]):
+            h = np.maximum(h @ W + b, 0.0)
+        return (h @ self.coefs[-1] + self.intercepts[-1])[:, 0].astype(np.float64)
+
+
 class LearnedRanker(BaseRanker):
     """Pair features -> ``LogLinear`` shortlist -> ``TreeEnsemble`` re-ranking (see the module).
 
@@ -201,6 +226,10 @@ class LearnedRanker(BaseRanker):
         min_samples_leaf, l2_regularization, max_bins are the trees'; tree_rows caps the pairs they
         learn from (the random negatives are thinned, and weighted up, beyond it).
     tree_weight : the trees' share in the averaged log-odds of a shortlisted pair.
+    net_hidden, net_epochs, net_alpha : the neural net's layer sizes (empty: no net), passes over
+        the pairs and L2 penalty.
+    net_weight : the net's share in the averaged log-odds of a shortlisted pair (the log-linear
+        model and the trees share the rest as ``tree_weight`` says).
     shortlist : how many investors per round and rounds per investor the trees re-score.
     half_life_days, thesis_weight : the featurizer's.
     n_threads : OpenMP threads for the trees (1 is steady on a busy machine).
@@ -211,7 +240,9 @@ class LearnedRanker(BaseRanker):
                  negatives: int = 60, max_questions: int = 3000, C: float = 1.0, trees: int = 100,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 15, min_samples_leaf: int = 100,
                  l2_regularization: float = 1.0, max_bins: int = 255, tree_rows: int = 400_000,
-                 tree_weight: float = 0.5, shortlist: int = 200, half_life_days: float = 365.0,
+                 tree_weight: float = 0.5, net_hidden: tuple[int, ...] = (128, 64), net_epochs: int = 6,
+                 net_alpha: float = 1e-3, net_weight: float = 0.33, shortlist: int = 200,
+                 half_life_days: float = 365.0,
                  thesis_weight: float = 2.0, n_threads: int = 1, random_state: int | None = 0,
                  verbose: bool = False):
         self.n_folds = n_folds
@@ -228,6 +259,10 @@ class LearnedRanker(BaseRanker):
         self.max_bins = max_bins
         self.tree_rows = tree_rows
         self.tree_weight = tree_weight
+        self.net_hidden = net_hidden
+        self.net_epochs = net_epochs
+        self.net_alpha = net_alpha
+        self.net_weight = net_weight
         self.shortlist = shortlist
         self.half_life_days = half_life_days
         self.thesis_weight = thesis_weight
@@ -292,6 +327,7 @@ class LearnedRanker(BaseRanker):
             raise ValueError("the replayed history has only one class of pairs")
         weights = weights / weights.mean()
         self.linear_ = LogLinear(C=self.C).fit(features, labels, sample_weight=weights)
+        self.net_ = self._fit_net(features, labels, weights)
         self.trees_ = None
         if self.trees > 0:
             columns = self.linear_.columns_
@@ -314,6 +350,17 @@ class LearnedRanker(BaseRanker):
         self.training_info_ = {"pairs": int(len(labels)), "positives": int(labels.sum()),
                                "folds": sorted(int(f) for f in np.unique(folds)), **X.summary()}
         return self
+
+    def _fit_net(self, features, labels, weights) -> NeuralNet | None:
+        if not self.net_hidden or self.net_weight == 0:
+            return None
+        net = MLPClassifier(hidden_layer_sizes=tuple(self.net_hidden), alpha=self.net_alpha, batch_size=1024,
+                            max_iter=self.net_epochs, random_state=self.random_state)
+        with warnings.catch_warnings():  # a fixed number of passes, by design
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            with threadpool_limits(self.n_threads, user_api="blas"):
+                net.fit(self.linear_._standard(features), labels, sample_weight=weights)
+        return NeuralNet.from_estimator(net)
 
     def _tree_sample(self, features, labels, weights):
         """Rows for the trees: all positives and hard negatives, random negatives thinned to fit
@@ -341,15 +388,25 @@ class LearnedRanker(BaseRanker):
             raise ValueError(f"direction must be 'investors' or 'rounds', not {direction!r}")
         return self.linear_, self.trees_
 
+    @property
+    def reranks(self) -> bool:
+        """Whether the trees or the net re-score a shortlist (else the log-linear score is final)."""
+        return ((self.trees_ is not None and self.tree_weight > 0) or
+                (self.net_ is not None and self.net_weight > 0))
+
     def decision(self, features: np.ndarray, linear: np.ndarray | None = None,
                  direction: str = "investors") -> np.ndarray:
-        """The blended log-odds of feature rows (the trees' share ``tree_weight``); ``linear`` is
-        the log-linear part when already computed."""
+        """The blended log-odds of feature rows: the net's share ``net_weight``, the rest split
+        between the log-linear model and the trees (``tree_weight``); ``linear`` is the log-linear
+        part when already computed."""
         model, trees = self.models_for(direction)
         linear = model.decision_function(features) if linear is None else linear
-        if trees is None or self.tree_weight == 0:
-            return linear
-        return (1 - self.tree_weight) * linear + self.tree_weight * trees.decision_function(features, self.n_threads)
+        out = linear
+        if trees is not None and self.tree_weight > 0:
+            out = (1 - self.tree_weight) * linear + self.tree_weight * trees.decision_function(features, self.n_threads)
+        if self.net_ is not None and self.net_weight > 0:
+            out = (1 - self.net_weight) * out + self.net_weight * self.net_.decision_function(model._standard(features))
+        return out
 
     def pair_scores(self, rounds: RoundTable, round_index, investor_index) -> np.ndarray:
         """Blended scores of explicit pairs (no shortlist)."""
@@ -368,7 +425,7 @@ class LearnedRanker(BaseRanker):
             r = np.arange(start, min(start + step, R))
             x = self.featurizer_.transform(rounds, np.repeat(r, C), np.tile(idx, len(r)))
             linear[r] = self.linear_.decision_function(x).reshape(len(r), C)
-        if self.trees_ is None or self.tree_weight == 0:
+        if not self.reranks:
             return linear
         keep = np.zeros((R, C), dtype=bool)
         m = self.shortlist

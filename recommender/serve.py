@@ -228,10 +228,11 @@ def _at_least(score: np.ndarray, m: int, margin: float) -> np.ndarray:
 
 def _final_scores(ranker, x: np.ndarray, shortlist: int, direction: str) -> np.ndarray:
     """The exhaustive ranking's scores of feature rows ``x`` that hold every pair of the shortlist:
-    the trees re-score the ``shortlist`` best by the log-linear score, the others rank below them."""
-    linear_model, trees = ranker.models_for(direction)
+    the trees and the net re-score the ``shortlist`` best by the log-linear score, the others rank
+    below them."""
+    linear_model, _ = ranker.models_for(direction)
     linear = linear_model.decision_function(x)
-    if trees is None or ranker.tree_weight == 0:
+    if not ranker.reranks:
         return linear
     keep = linear >= np.sort(linear)[len(linear) - shortlist]
     final = linear - OFF_SHORTLIST
