@@ -48,10 +48,10 @@ def prior_linear() -> LogLinear:
 
 
 def prior_ranker(X: Dataset, half_life_days: float = 365.0, thesis_weight: float = 2.0) -> LearnedRanker:
-    """A fitted ``LearnedRanker`` with the prior weights and no trees, its features from ``X``."""
-    ranker = LearnedRanker(trees=0, half_life_days=half_life_days, thesis_weight=thesis_weight)
+    """A fitted ``LearnedRanker`` with the prior weights and neither trees nor net, its features from ``X``."""
+    ranker = LearnedRanker(trees=0, net_hidden=(), half_life_days=half_life_days, thesis_weight=thesis_weight)
     ranker.linear_ = prior_linear()
-    ranker.trees_ = None
+    ranker.trees_ = ranker.net_ = None
     ranker.refit_features(X)
     ranker.feature_names_ = np.array(FEATURE_NAMES)
     ranker.training_info_ = {"prior": True, **X.summary()}
