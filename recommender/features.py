@@ -119,6 +119,10 @@ def _hashed(texts) -> sp.csr_matrix:
     return _hasher().transform(texts).tocsr()
 
 
+# The most (investor, value) cells of a profile looked up in a dense table (16 MB of float32).
+DENSE_CELLS = 4_000_000
+
+
 def lookup(vocab: np.ndarray, values) -> np.ndarray:
     """Positions of ``values`` in the sorted ``vocab``; ``len(vocab)`` (the unknown value) if absent."""
     values = np.asarray(values, dtype=str)
@@ -248,6 +252,7 @@ class PairFeaturizer(BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Dataset, y=None) -> PairFeaturizer:
+        self.__dict__.pop("_tables", None)
         rounds, as_of = X.rounds, int(X.as_of)
         self.as_of_ = as_of
         self.feature_names_ = np.array(FEATURE_NAMES)
@@ -539,9 +544,26 @@ class PairFeaturizer(BaseEstimator):
         """Rows of ``ids`` in the fitted profiles; an unknown investor gets the empty last row."""
         return lookup(self.investors_, np.asarray(ids, dtype=str))
 
-    def _profile(self, f: str, i: np.ndarray, v: np.ndarray, what: str = "weight") -> np.ndarray:
+    def _profile(self, f: str, i: np.ndarray, v: np.ndarray, what: str = "weight", prefix: str = "") -> np.ndarray:
+        """Profile ``{prefix}{f}_{what}_`` of investor rows ``i`` at values ``v`` of field ``f``."""
+        keys, values = getattr(self, f"{prefix}{f}_keys_"), getattr(self, f"{prefix}{f}_{what}_")
         width = self._field_sizes()[f] + 1
-        return _pair_values(getattr(self, f"{f}_keys_"), getattr(self, f"{f}_{what}_"), i * width + v)
+        table = self._dense_table(f"{prefix}{f}_{what}", keys, values, width)
+        query = i * width + v
+        return _pair_values(keys, values, query) if table is None else table[query]
+
+    def _dense_table(self, name: str, keys: np.ndarray, values: np.ndarray, width: int) -> np.ndarray | None:
+        """A profile as a dense (investor x value) table, kept from the first use on, when it is small
+        (``DENSE_CELLS``): a lookup by position instead of a binary search over its keys."""
+        tables = self.__dict__.setdefault("_tables", {})
+        if name not in tables:
+            cells = (len(self.investors_) + 1) * width
+            table = None
+            if cells <= DENSE_CELLS:
+                table = np.zeros(cells, dtype=np.result_type(values, 0.0))
+                table[keys] = values
+            tables[name] = table
+        return tables[name]
 
     def transform(self, rounds: RoundTable, round_index, investor_index) -> np.ndarray:
         """Feature rows (float32, NaN = unknown) for pairs (``rounds[round_index[k]]``, ``investor_index[k]``)."""
@@ -651,8 +673,7 @@ class PairFeaturizer(BaseEstimator):
             if f in MARKET_FIELDS:
                 out[f"{f}_market"] = weight / np.maximum(getattr(self, f"{f}_column_")[v], 1e-9)
             if f in PARTNER_FIELDS:
-                keys, shares = getattr(self, f"partner_{f}_keys_"), getattr(self, f"partner_{f}_weight_")
-                out[f"partner_{f}_share"] = _pair_values(keys, shares, i * (self._field_sizes()[f] + 1) + v)
+                out[f"partner_{f}_share"] = self._profile(f, i, v, prefix="partner_")
             if f in KIND_FIELDS:
                 out[f"kind_{f}_share"] = getattr(self, f"kind_{f}_")[self.investor_kind_[i], v]
             if f in EMBEDDING_FIELDS:

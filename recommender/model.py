@@ -23,6 +23,7 @@ features are zero, and a declared thesis fills their profiles.
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -41,6 +42,13 @@ OFF_SHORTLIST = 1e3
 # Features whose logs enter the log-linear model too (shares, cosines: probability-like).
 LOG_FEATURES = tuple(n for n in FEATURE_NAMES if n.endswith(("_share", "_market")) or
                      n in ("profile_cosine", "profile_cosine_all", "sector_lift", "coinvest_weight"))
+
+
+def _clean(a: np.ndarray) -> None:
+    """``np.nan_to_num`` in place, in fewer passes when nothing is infinite (the common case)."""
+    np.copyto(a, 0.0, where=np.isnan(a))
+    if np.isinf(a).any():
+        np.nan_to_num(a, copy=False)
 
 
 def training_questions(X: Dataset, cut: int, end: int, min_investor_rounds: int):
@@ -75,19 +83,34 @@ class LogLinear(BaseEstimator):
     EXPAND_ROWS = 65_536  # rows expanded at a time: whole-matrix operations, bounded memory
 
     def _expand(self, X: np.ndarray) -> np.ndarray:
-        """float32 columns: signed logs, missing flags, logs of the probability-like features
-        (a block of rows at a time: no copy of the whole input)."""
+        """float32 columns: signed logs, missing flags, logs of the probability-like features."""
         X = np.asarray(X)
-        k1, k2 = len(self.columns_), len(self.nan_columns_)
-        out = np.empty((len(X), k1 + k2 + len(self.log_columns_)), dtype=np.float32)
+        out = np.empty((len(X), self._width()), dtype=np.float32)
         for start in range(0, len(X), self.EXPAND_ROWS):
-            x = X[start:start + self.EXPAND_ROWS][:, self.columns_].astype(np.float32)
-            block = out[start:start + self.EXPAND_ROWS]
-            block[:, :k1] = np.nan_to_num(np.sign(x) * np.log1p(np.abs(x)))
-            block[:, k1:k1 + k2] = np.isnan(x[:, self.nan_columns_])
-            with np.errstate(invalid="ignore"):
-                block[:, k1 + k2:] = np.log(np.nan_to_num(np.maximum(x[:, self.log_columns_], 0.0)) + 1e-3)
+            self._expand_block(X[start:start + self.EXPAND_ROWS], out[start:start + self.EXPAND_ROWS])
         return out
+
+    def _width(self) -> int:
+        return len(self.columns_) + len(self.nan_columns_) + len(self.log_columns_)
+
+    def _expand_block(self, X: np.ndarray, block: np.ndarray) -> None:
+        """``_expand`` of a block of rows, written into ``block``, in place (no temporary per step:
+        this runs over every pair the log-linear model scores)."""
+        k1, k2 = len(self.columns_), len(self.nan_columns_)
+        x = X.take(self.columns_, axis=1)
+        if x.dtype != np.float32:
+            x = x.astype(np.float32)
+        block[:, k1:k1 + k2] = np.isnan(x[:, self.nan_columns_])
+        with np.errstate(invalid="ignore"):
+            logs = np.maximum(x[:, self.log_columns_], 0.0)
+        _clean(logs)
+        logs += 1e-3
+        block[:, k1 + k2:] = np.log(logs, out=logs)
+        signed = np.abs(x)
+        np.log1p(signed, out=signed)
+        np.copysign(signed, x, out=signed)
+        _clean(signed)
+        block[:, :k1] = signed
 
     def _standard(self, X: np.ndarray) -> np.ndarray:
         z = self._expand(X)
@@ -118,7 +141,17 @@ class LogLinear(BaseEstimator):
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        return self._standard(X).astype(np.float64) @ self.coef_ + self.intercept_
+        """The log-odds: the standardization folded into the weights, a block of rows at a time."""
+        X = np.asarray(X)
+        w = self.coef_ / self.scale_.astype(np.float64)
+        b = self.intercept_ - float(self.mean_.astype(np.float64) @ w)
+        out = np.empty(len(X))
+        block = np.empty((min(len(X), self.EXPAND_ROWS), self._width()), dtype=np.float32)
+        for start in range(0, len(X), self.EXPAND_ROWS):
+            rows = X[start:start + self.EXPAND_ROWS]
+            self._expand_block(rows, block[:len(rows)])
+            out[start:start + len(rows)] = block[:len(rows)] @ w + b
+        return out
 
 
 class TreeEnsemble:
@@ -232,7 +265,8 @@ class LearnedRanker(BaseRanker):
         model and the trees share the rest as ``tree_weight`` says).
     shortlist : how many investors per round and rounds per investor the trees re-score.
     half_life_days, thesis_weight : the featurizer's.
-    n_threads : OpenMP threads for the trees (1 is steady on a busy machine).
+    n_threads : threads for the trees (OpenMP), the net (BLAS) and for scoring blocks of pairs side by side
+        (1 is steady on a busy machine).
     random_state : seeds the negative sampling.
     """
 
@@ -240,7 +274,7 @@ class LearnedRanker(BaseRanker):
                  negatives: int = 60, max_questions: int = 3000, C: float = 1.0, trees: int = 100,
                  learning_rate: float = 0.1, max_leaf_nodes: int = 15, min_samples_leaf: int = 100,
                  l2_regularization: float = 1.0, max_bins: int = 255, tree_rows: int = 400_000,
-                 tree_weight: float = 0.5, net_hidden: tuple[int, ...] = (128, 64), net_epochs: int = 6,
+                 tree_weight: float = 0.5, net_hidden: tuple[int, ...] = (128, 64), net_epochs: int = 3,
                  net_alpha: float = 1e-3, net_weight: float = 0.33, shortlist: int = 200,
                  half_life_days: float = 365.0,
                  thesis_weight: float = 2.0, n_threads: int = 1, random_state: int | None = 0,
@@ -299,11 +333,15 @@ class LearnedRanker(BaseRanker):
             earlier = _earlier_candidates(feat, X.rounds.company[questions], cand_idx)
             k = min(self.negatives, n_c)
             pair_r, pair_i, labels, weights = [], [], [], []
+            taken = np.zeros(len(feat.investors_) + 1, dtype=bool)  # this round's positives and hard negatives
             for q, (pos_ids, early) in enumerate(zip(positives, earlier)):
                 pos_idx = feat.investor_index(pos_ids)
-                hard = np.setdiff1d(early, pos_idx)
+                taken[pos_idx] = True
+                hard = np.unique(early[~taken[early]])
+                taken[hard] = True
                 sample = cand_idx[rng.choice(n_c, size=k, replace=False)]
-                rand = np.setdiff1d(sample, np.concatenate([pos_idx, hard]))
+                rand = np.unique(sample[~taken[sample]])
+                taken[pos_idx] = taken[hard] = False
                 # the random negatives stand for every candidate that is neither positive nor hard
                 w_rand = (n_c - len(pos_idx) - len(hard)) / max(len(rand), 1)
                 idx = np.concatenate([pos_idx, hard, rand])
@@ -328,28 +366,28 @@ class LearnedRanker(BaseRanker):
         weights = weights / weights.mean()
         self.linear_ = LogLinear(C=self.C).fit(features, labels, sample_weight=weights)
         self.net_ = self._fit_net(features, labels, weights)
-        self.trees_ = None
-        if self.trees > 0:
-            columns = self.linear_.columns_
-            rows, tree_weights = self._tree_sample(features, labels, weights)
-            estimator = HistGradientBoostingClassifier(
-                max_iter=self.trees, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
-                min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
-                max_bins=self.max_bins, early_stopping=False, random_state=0)
-            x = features[np.ix_(rows, columns)]
-            del features
-            with threadpool_limits(self.n_threads, user_api="openmp"):
-                estimator.fit(x, labels[rows], sample_weight=tree_weights)
-            del x
-            self.trees_ = TreeEnsemble.from_estimator(estimator, columns)
-        else:
-            del features
+        self.trees_ = self._fit_trees(features, labels, weights)
+        del features
         self.featurizer_ = self._featurizer().fit(X)
         self.investors_ = self.featurizer_.investors_
         self.feature_names_ = np.array(FEATURE_NAMES)
         self.training_info_ = {"pairs": int(len(labels)), "positives": int(labels.sum()),
                                "folds": sorted(int(f) for f in np.unique(folds)), **X.summary()}
         return self
+
+    def _fit_trees(self, features, labels, weights) -> TreeEnsemble | None:
+        if self.trees <= 0:
+            return None
+        columns = self.linear_.columns_
+        rows, tree_weights = self._tree_sample(features, labels, weights)
+        estimator = HistGradientBoostingClassifier(
+            max_iter=self.trees, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
+            max_bins=self.max_bins, early_stopping=False, random_state=0)
+        x = features[np.ix_(rows, columns)]
+        with threadpool_limits(self.n_threads, user_api="openmp"):
+            estimator.fit(x, labels[rows], sample_weight=tree_weights)
+        return TreeEnsemble.from_estimator(estimator, columns)
 
     def _fit_net(self, features, labels, weights) -> NeuralNet | None:
         if not self.net_hidden or self.net_weight == 0:
@@ -395,15 +433,16 @@ class LearnedRanker(BaseRanker):
                 (self.net_ is not None and self.net_weight > 0))
 
     def decision(self, features: np.ndarray, linear: np.ndarray | None = None,
-                 direction: str = "investors") -> np.ndarray:
+                 direction: str = "investors", n_threads: int | None = None) -> np.ndarray:
         """The blended log-odds of feature rows: the net's share ``net_weight``, the rest split
         between the log-linear model and the trees (``tree_weight``); ``linear`` is the log-linear
-        part when already computed."""
+        part when already computed; ``n_threads`` the trees' (default: ``self.n_threads``)."""
         model, trees = self.models_for(direction)
         linear = model.decision_function(features) if linear is None else linear
         out = linear
         if trees is not None and self.tree_weight > 0:
-            out = (1 - self.tree_weight) * linear + self.tree_weight * trees.decision_function(features, self.n_threads)
+            tree_threads = self.n_threads if n_threads is None else n_threads
+            out = (1 - self.tree_weight) * linear + self.tree_weight * trees.decision_function(features, tree_threads)
         if self.net_ is not None and self.net_weight > 0:
             out = (1 - self.net_weight) * out + self.net_weight * self.net_.decision_function(model._standard(features))
         return out
@@ -421,10 +460,13 @@ class LearnedRanker(BaseRanker):
         R, C = len(rounds), len(idx)
         linear = np.empty((R, C))
         step = max(1, 250_000 // C)
-        for start in range(0, R, step):
+
+        def score_linear(start: int) -> None:
             r = np.arange(start, min(start + step, R))
             x = self.featurizer_.transform(rounds, np.repeat(r, C), np.tile(idx, len(r)))
             linear[r] = self.linear_.decision_function(x).reshape(len(r), C)
+
+        self._in_parallel(score_linear, range(0, R, step))
         if not self.reranks:
             return linear
         keep = np.zeros((R, C), dtype=bool)
@@ -436,11 +478,26 @@ class LearnedRanker(BaseRanker):
         rr, cc = np.nonzero(keep)
         out = linear - OFF_SHORTLIST
         step = 250_000
-        for start in range(0, len(rr), step):
+
+        def rescore(start: int) -> None:
             a, b = rr[start:start + step], cc[start:start + step]
             x = self.featurizer_.transform(rounds, a, idx[b])
-            out[a, b] = self.decision(x, linear[a, b])
+            out[a, b] = self.decision(x, linear[a, b], n_threads=1 if self.n_threads > 1 else None)
+
+        self._in_parallel(rescore, range(0, len(rr), step))
         return out
+
+    def _in_parallel(self, work, starts) -> None:
+        """``work(start)`` for each block start, on ``n_threads`` threads: the blocks write apart and
+        numpy releases the GIL, so they run side by side (each on one BLAS thread)."""
+        starts = list(starts)
+        if self.n_threads <= 1 or len(starts) < 2:
+            for start in starts:
+                work(start)
+            return
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(self.n_threads) as pool:
+            for done in [pool.submit(work, start) for start in starts]:
+                done.result()
 
 
 def _earlier_candidates(feat: PairFeaturizer, companies: np.ndarray, cand_idx: np.ndarray) -> list[np.ndarray]:

@@ -201,7 +201,8 @@ class InvestorTable:
     def with_ids(self, ids: Sequence[str]) -> InvestorTable:
         """The rows of ``ids`` in that order; an id not in the table gets an empty row."""
         ids = _text(ids)
-        missing = np.setdiff1d(ids, self.id) if len(ids) else ids
+        # as fixed-width text: numpy's set operations on object arrays are orders of magnitude slower
+        missing = np.setdiff1d(ids.astype(str), self.id.astype(str)) if len(ids) else ids
         table = self
         if len(missing):
             table = concat_investors(self, InvestorTable.from_records(Investor(id=i) for i in missing))
