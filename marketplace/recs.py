@@ -304,6 +304,19 @@ def capacity_records(session: Session, words: _Words) -> list[InvestorRecord]:
     return out
 
 
+def offer_keys(session: Session) -> dict[str, tuple[str, ...]]:
+    """The offers each organization's union record stands for: a bank's active loan products, an
+    incubator's capacities (what a reason names when it says which offer a match fits)."""
+    out = defaultdict(list)
+    for product_id, bank_id in session.execute(sa.select(LoanProduct.id, LoanProduct.bank_id)
+                                               .where(LoanProduct.is_active).order_by(LoanProduct.id)):
+        out[org_key(bank_id)].append(product_key(product_id))
+    for capacity_id, incubator_id in session.execute(sa.select(IncubationCapacity.id, IncubationCapacity.incubator_id)
+                                                     .order_by(IncubationCapacity.id)):
+        out[org_key(incubator_id)].append(capacity_key(capacity_id))
+    return {key: tuple(offers) for key, offers in out.items()}
+
+
 def _union(key: str, kind: str, region: str, offers: list[InvestorRecord]) -> InvestorRecord:
     """An organization described by all its offers together."""
     lows = [o.stage_min for o in offers if o.stage_min is not None]

@@ -9,7 +9,8 @@ from marketplace.services.matching import Reason
 
 EN = {"Accept-Language": "en-US,en;q=0.9"}
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
-NAMES = reasons.Names(sectors={}, stages={}, parks={}, orgs={"org:7": "Chip Base"})
+NAMES = reasons.Names(sectors={}, stages={}, parks={}, orgs={"org:7": "Chip Base"},
+                      offers={"product:3": "Antibody patent loan"})
 PROFILE = Reason("profile_similarity", {"history": True})
 TEXT = Reason("text_similarity", {})
 THESIS = Reason("thesis_fit", {"fits": ["sector", "stage"], "share": 1.0})
@@ -19,7 +20,8 @@ EARLIER = Reason("earlier_investor", {"rounds": 2})
 
 def test_facts_come_before_closeness_scores_in_the_recommenders_order():
     assert reasons.shown([PROFILE, TEXT, INCUBATOR, EARLIER]) == [INCUBATOR, EARLIER, PROFILE]
-    assert reasons.shown([TEXT, PROFILE]) == [TEXT, PROFILE]  # with nothing else, they are still said
+    assert reasons.shown([TEXT, PROFILE]) == [TEXT]  # one closeness score: two read as the same reason
+    assert reasons.shown([TEXT, THESIS, PROFILE]) == [THESIS, TEXT]
 
 
 def read(app: Flask, reason: Reason, headers: dict[str, str], **voice: bool) -> str:
@@ -47,3 +49,13 @@ def test_a_bank_reads_of_its_own_offer_a_startup_of_the_banks(app):
     partial = Reason("thesis_fit", {"fits": [], "share": 0.5})
     assert read(app, partial, EN, offer=True, own=True) == "Meets 50% of your offer's criteria"
     assert read(app, partial, ZH, own=True) == "满足您投资偏好的 50%"
+
+
+def test_a_bank_reads_which_of_its_products_fits_a_startup_what_the_offer_states(app):
+    named = Reason("thesis_fit", {"fits": ["ticket"], "ticket": [1e6, 1e7], "share": 1.0, "offer": "product:3"})
+    assert read(app, named, EN, offer=True, own=True) == "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M"
+    assert read(app, named, ZH, offer=True, own=True).startswith("符合您的“Antibody patent loan”的申请条件：")
+    declared = Reason("profile_similarity", {"history": False})
+    assert read(app, declared, EN, offer=True) == "Close to what the offer states"
+    assert read(app, declared, ZH, offer=True) == "与其申请条件相近"
+    assert read(app, declared, EN) == "Close to its stated interests"

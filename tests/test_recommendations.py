@@ -304,7 +304,8 @@ def test_an_incubator_sees_startups_looking_for_incubation_ranked(client, market
     emails, _ = market
     log_in(client, emails["incubator"], PASSWORD)
     page = client.get("/incubator/startups", headers=EN).get_data(as_text=True)
-    assert 'data-testid="match-rank">1<' in page and "Fits your offer on sector, stage" in reasons_of(page)
+    # the reason names which of the incubator's offers the startup fits
+    assert 'data-testid="match-rank">1<' in page and "Fits your offer “Chip seats” on sector, stage" in reasons_of(page)
 
 
 def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, market):
@@ -397,3 +398,34 @@ def test_what_the_viewer_can_fund_comes_first_and_nothing_is_left_out(run_in, ma
     assert sorted(investor_list[:3]) == sorted(equity) and investor_list[3] == loan
     assert bank_list[0] == loan and sorted(bank_list[1:]) == sorted(equity)
     assert investor_page.total == bank_page.total == 4
+
+
+def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fits(app, run_in, market):
+    """Of two patent-loan needs, the one inside the patent loan's range (CNY 1M to 10M) comes before
+    the one above it, and its offer reason names that product; the one no product can serve gets
+    no "fits your offer" claim (the bank's products together cover no more than each does)."""
+    emails, ids = market
+
+    def add_loans(s):
+        bio, chip_co = org(s, emails["biotech"]), org(s, emails["startup"])
+        big = need(s, chip_co, "Pledge our lidar patents", amount=(30 * M, 50 * M), stage="series_a",
+                   instrument=Instrument.IP_PLEDGE_LOAN, minutes=3)
+        small = need(s, bio, "Pledge the antibody patent", amount=(2 * M, 5 * M), stage="pre_a",
+                     sectors=("biomedicine",), instrument=Instrument.IP_PLEDGE_LOAN, minutes=4)
+        s.commit()
+        pledge = s.scalar(sa.select(LoanProduct).where(LoanProduct.name == "Antibody patent loan"))
+        return big.id, small.id, recs.product_key(pledge.id)
+
+    big, small, pledge = run_in(add_loans)
+    page = run_in(lambda s: recommendations.needs(s, org(s, emails["bank"]).id, NeedFilters(), today=TODAY,
+                                                  offset=0, limit=20))
+    ranked = [item.item.id for item in page.items]
+    assert ranked[:2] == [small, big]
+    fits = {item.item.id: [r.values for r in item.reasons if r.code == "thesis_fit"] for item in page.items}
+    assert all(v["offer"] == pledge and "ticket" in v["fits"] and v["ticket"] == [1 * M, 10 * M] for v in fits[small])
+    assert fits[big] == []
+    client = app.test_client()
+    log_in(client, emails["bank"], PASSWORD)
+    html = client.get("/bank/needs", headers=EN).get_data(as_text=True)
+    assert titles(html)[:2] == ["Pledge the antibody patent", "Pledge our lidar patents"]
+    assert "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M" in reasons_of(html)

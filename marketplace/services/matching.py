@@ -29,7 +29,7 @@ from marketplace import cache, recs
 from marketplace.extensions import db
 from marketplace.models import FundingNeed, Investor, Organization
 from marketplace.models.enums import LOAN_INSTRUMENTS, Instrument, NeedStatus, OrgKind
-from marketplace.services import deal_flow, interactions
+from marketplace.services import deal_flow, interactions, loan_products
 from marketplace.services.deal_flow import NeedFilters
 from recommender import io as model_io
 from recommender.model import LearnedRanker
@@ -102,12 +102,17 @@ class Engine:
     declared: InvestorTable  # what every investor, bank, product and capacity declares, sorted by id
     index: RoundIndex | None  # the open needs, for one viewer's best among them fast
     loan: np.ndarray  # per open need (``need_ids`` order): does it ask for a loan (not equity)?
+    offers: dict[str, tuple[str, ...]]  # a bank's or incubator's key -> its offers' keys (``recs.offer_keys``)
 
-    def top_needs(self, viewer: str, k: int, mask: np.ndarray, first: np.ndarray | None = None) -> Ranking:
+    def top_needs(self, viewer: str, k: int, mask: np.ndarray, ahead: Sequence[np.ndarray] = ()) -> Ranking:
         """The viewer's ``k`` best open needs among those ``mask`` keeps (``need_ids`` order); those
-        ``first`` marks (what the viewer can fund) ranked ahead of the others."""
+        each of ``ahead`` marks (what the viewer can fund) ranked ahead of the rest, in that order."""
         total = int(np.count_nonzero(mask))
-        tiers = [mask] if first is None else [mask & first, mask & ~first]
+        tiers, rest = [], mask.copy()
+        for marked in ahead:
+            tiers.append(rest & marked)
+            rest &= ~marked
+        tiers.append(rest)
         ids, scores = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
         for tier in tiers:
             wanted = k - sum(len(part) for part in ids)
@@ -134,14 +139,29 @@ class Engine:
         why = explain(self.ranker, rounds, np.asarray(rows, dtype=np.int64), viewers, REASONS, direction=direction)
         feat = self.ranker.featurizer_
         history = feat.rounds_[feat.investor_index(viewers)] > 0 if len(viewers) else []
-        return [[Reason(code, {**values, "history": bool(h), **self._declared_fit(code, rounds, row, viewer)})
-                 for code, values in pair]
-                for pair, h, row, viewer in zip(why, history, rows, viewers)]
+        out = []
+        for pair, h, row, viewer in zip(why, history, rows, viewers):
+            reasons = []
+            for code, values in pair:
+                declared = self._declared_fit(rounds, row, viewer) if code == "thesis_fit" else {}
+                if declared.get("fits") == [] and "offer" in declared:
+                    continue  # none of the organization's offers fits: their union does not speak for them
+                reasons.append(Reason(code, {**values, "history": bool(h), **declared}))
+            out.append(reasons)
+        return out
 
-    def _declared_fit(self, code: str, rounds: RoundTable, row: int, viewer: str) -> dict:
-        """For a thesis (or offer) reason: which declared criteria the round meets, and the ticket."""
-        if code != "thesis_fit":
-            return {}
+    def _declared_fit(self, rounds: RoundTable, row: int, viewer: str) -> dict:
+        """For a thesis (or offer) reason: which declared criteria the round meets, and the ticket.
+        An organization described by its offers (a bank's products, an incubator's seats) is
+        judged by the offer that fits best, which the reason names (``offer``)."""
+        offers = self.offers.get(viewer)
+        if not offers:
+            return self._fits(rounds, row, viewer)
+        key, best = max(((key, self._fits(rounds, row, key)) for key in offers),
+                        key=lambda offer: len(offer[1].get("fits", [])))
+        return {"fits": best.get("fits", []), "ticket": best.get("ticket"), "offer": key}
+
+    def _fits(self, rounds: RoundTable, row: int, viewer: str) -> dict:
         at = np.searchsorted(self.declared.id, viewer)
         if at >= len(self.declared) or self.declared.id[at] != viewer:
             return {}
@@ -246,7 +266,8 @@ def build_engine(session: Session, today: date, model: LearnedRanker | None, ver
     declared = data.investors.take(np.argsort(data.investors.id, kind="stable"))
     index = RoundIndex(ranker, needs) if len(ids) else None
     loan = np.isin(ids, deal_flow.matching_ids(session, NeedFilters(instruments=LOAN_INSTRUMENTS), today))
-    return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index, loan)
+    return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index, loan,
+                  recs.offer_keys(session))
 
 
 def _ranking(eng: Engine, direction: str, viewer: str, compute: Callable[[], Ranking]) -> Ranking:
@@ -280,7 +301,8 @@ def _depth(wanted: int) -> int:
 def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: date, offset: int = 0,
               limit: int = 20) -> NeedMatches:
     """A page of the open needs ``filters`` keep, best first for the investor or bank ``org_id``
-    (what it can fund ahead: an investor's equity rounds, a bank's loans), less those it dismissed.
+    (what it can fund ahead: an investor's equity rounds, the loans a bank's products can serve), less
+    those it dismissed.
     The list is cached under the viewer, the filters and the dismissed needs, so that the next
     pages and a return to the same view cost no ranking and no id query."""
     eng = engine(session, today)
@@ -298,7 +320,8 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
         mask &= ~np.isin(eng.need_ids, dismissed)
         mask &= ~np.isin(eng.need_ids, hidden)
         lends = session.scalar(sa.select(Organization.kind).where(Organization.id == org_id)) == OrgKind.BANK
-        return eng.top_needs(viewer, depth, mask, first=eng.loan if lends else ~eng.loan)
+        ahead = [_servable(session, eng, org_id, today), eng.loan] if lends else [~eng.loan]
+        return eng.top_needs(viewer, depth, mask, ahead)
 
     ranking = _ranking(eng, NEEDS, f"{viewer}:{view}:{depth}", compute)
     page_ids, page_scores = ranking.ids[offset:offset + limit], ranking.scores[offset:offset + limit]
@@ -306,6 +329,16 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
     why = eng.reasons(eng.needs, rows, [viewer] * len(rows), "rounds")
     return NeedMatches([Match(int(i), float(s), w) for i, s, w in zip(page_ids, page_scores, why)],
                        ranking.total, offset)
+
+
+def _servable(session: Session, eng: Engine, bank_id: int, today: date) -> np.ndarray:
+    """Per open need: could one of the bank's active products lend to it (its instrument, sectors,
+    stages, tiers and amount range)?"""
+    ids = set()
+    for product in loan_products.of_bank(session, bank_id):
+        if product.is_active:
+            ids.update(deal_flow.matching_ids(session, deal_flow.product_filters(product, NeedFilters()), today))
+    return np.isin(eng.need_ids, np.array(sorted(ids), dtype=np.int64))
 
 
 def _candidates_key(viewer: str, candidates: Sequence[int]) -> str:

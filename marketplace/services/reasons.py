@@ -11,7 +11,7 @@ matches).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,10 +21,23 @@ from sqlalchemy.orm import Session
 
 from marketplace import recs
 from marketplace.i18n import N_, locale_code, localized, yuan
-from marketplace.models import Organization, Park, Sector, Stage
+from marketplace.models import IncubationCapacity, LoanProduct, Organization, Park, Sector, Stage
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.services.matching import Reason
 from marketplace.services.recommendations import Recommended
+
+
+def _offer_names(session: Session, keys: set[str]) -> dict[str, str]:
+    """The names of the loan products ("product:3") and incubation capacities ("capacity:5") in ``keys``."""
+    ids = {kind: [recs.key_id(k) for k in keys if k.startswith(kind + ":")] for kind in ("product", "capacity")}
+    names = {}
+    if ids["product"]:
+        names.update((recs.product_key(i), name) for i, name in session.execute(
+            sa.select(LoanProduct.id, LoanProduct.name).where(LoanProduct.id.in_(ids["product"]))))
+    if ids["capacity"]:
+        names.update((recs.capacity_key(i), title) for i, title in session.execute(
+            sa.select(IncubationCapacity.id, IncubationCapacity.title).where(IncubationCapacity.id.in_(ids["capacity"]))))
+    return names
 
 
 @dataclass
@@ -35,16 +48,19 @@ class Names:
     stages: dict[str, Stage]
     parks: dict[str, Park]
     orgs: dict[str, str]
+    offers: dict[str, str] = field(default_factory=dict)  # loan products and incubation capacities by key: names
 
     @classmethod
     def load(cls, session: Session, reasons: Iterable[Reason]) -> Names:
+        reasons = list(reasons)
         keys = {k for r in reasons for k in [*r.values.get("with", ()), r.values.get("incubator", "")] if k}
         ids = [recs.key_id(k) for k in keys]
         orgs = {recs.org_key(o.id): o.display_name(locale_code())
                 for o in session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))} if ids else {}
         return cls(sectors={s.code: s for s in current_sectors(session)},
                    stages={s.code: s for s in all_stages(session)},
-                   parks={p.code: p for p in all_parks(session)}, orgs=orgs)
+                   parks={p.code: p for p in all_parks(session)}, orgs=orgs,
+                   offers=_offer_names(session, {r.values["offer"] for r in reasons if r.values.get("offer")}))
 
     def _name(self, table: dict, code: str) -> str:
         row = table.get(code)
@@ -68,13 +84,15 @@ SIMILARITY = ("profile_similarity", "text_similarity")  # a closeness score, wit
 def shown(reasons: list[Reason]) -> list[Reason]:
     """Up to ``SHOWN`` reasons, less those a thesis (or offer) reason already says (a profile made
     of declared sectors and stages only repeats it); facts a reader can check ("funded 4 rounds in
-    integrated circuits", "fits the thesis on sector") before similarity scores, each group in the
-    recommender's order."""
+    integrated circuits", "fits the thesis on sector") before a similarity score, each group in the
+    recommender's order. One similarity score at most: two ("close to your stated interests", "its
+    description is close to ...") read as the same reason twice."""
     fits = next((r.values.get("fits") or [] for r in reasons if r.code == "thesis_fit"), [])
     kept = [r for r in reasons
             if not (fits and r.code in DECLARED_PROFILE and not (r.values.get("history") and r.values.get("count")))
             and not (r.code == "ticket_fit" and "ticket" in fits)]
-    return sorted(kept, key=lambda r: r.code in SIMILARITY)[:SHOWN]
+    facts = [r for r in kept if r.code not in SIMILARITY]
+    return (facts + [r for r in kept if r.code in SIMILARITY][:1])[:SHOWN]
 
 
 def sentences(reasons: list[Reason], names: Names, *, offer: bool = False, own: bool = False) -> list[str]:
@@ -128,6 +146,8 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
     if code == "profile_similarity":
         if own:
             return _("Close to your past and stated interests") if history else _("Close to your stated interests")
+        if offer and not history:
+            return _("Close to what the offer states")
         return _("Close to its past and stated interests") if history else _("Close to its stated interests")
     if code == "active_investor":
         return ngettext("Active: %(num)d round in the past year", "Active: %(num)d rounds in the past year",
@@ -136,6 +156,8 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
         criteria = _criteria(v.get("fits") or [], v.get("ticket"))
         if not criteria:
             return _(VOICED["meets"][offer, own], share=format_percent(v["share"]))
+        if names.offers.get(v.get("offer")):
+            return _("Fits your offer “%(offer)s” on %(criteria)s", offer=names.offers[v["offer"]], criteria=criteria)
         return _(VOICED["fits"][offer, own], criteria=criteria)
     if code == "incubator_link":
         incubator = names.orgs.get(v["incubator"], "")
