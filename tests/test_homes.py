@@ -134,6 +134,8 @@ def test_a_park_operator_sees_its_parks_figures_against_the_targets(client, make
     assert 'data-testid="leaders">1 of 100<' in page
     assert 'data-testid="hq-incubators">1 of 20<' in page
     assert '<canvas id="tier-chart"' in page
+    zh = client.get("/park/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "主导产业：" in zh and "主导产业:" not in zh  # the Chinese colon, inside the translation
 
 
 def test_the_zone_admin_sees_the_whole_zone_without_imported_history(client, make_user, run_in):
