@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from marketplace.models import Sector
 from marketplace.services import reasons
 from marketplace.services.matching import Reason
 
@@ -59,3 +60,13 @@ def test_a_bank_reads_which_of_its_products_fits_a_startup_what_the_offer_states
     assert read(app, declared, EN, offer=True) == "Close to what the offer states"
     assert read(app, declared, ZH, offer=True) == "与其申请条件相近"
     assert read(app, declared, EN) == "Close to its stated interests"
+
+
+def test_rounds_funded_are_counted_as_rounds_in_chinese_too(app):
+    biomedicine = Sector(code="biomedicine", name_zh="生物医药", name_en="Biomedicine")
+    names = reasons.Names(sectors={"biomedicine": biomedicine}, stages={}, parks={}, orgs={})
+    funded = Reason("sector_history", {"sector": "biomedicine", "count": 12, "history": True})
+    with app.test_request_context(headers=ZH):
+        assert reasons.describe(funded, names) == "参与过 12 次生物医药领域的融资"  # rounds (次), not companies (个项目)
+    with app.test_request_context(headers=EN):
+        assert reasons.describe(funded, names) == "Funded 12 rounds in Biomedicine"
