@@ -428,4 +428,5 @@ def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fi
     log_in(client, emails["bank"], PASSWORD)
     html = client.get("/bank/needs", headers=EN).get_data(as_text=True)
     assert titles(html)[:2] == ["Pledge the antibody patent", "Pledge our lidar patents"]
+    assert re.findall(r'data-testid="match-rank">(\d+)<', html)[:2] == ["1", "2"]  # ranked pages number their needs
     assert "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M" in reasons_of(html)

@@ -74,6 +74,7 @@ class NeedPage:
     today: date
     reasons: dict[int, list[str]] | None = None
     marks: dict[int, InteractionAction] = field(default_factory=dict)
+    first_rank: int | None = None  # a ranked page: the rank of its first need
 
 
 def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]) -> NeedPage | None:
@@ -125,6 +126,7 @@ def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilte
         reasons={n.id: why for n, why in reasons.explained(db.session, ranked.items,
                                                             offer=current_user.role == Role.BANK, own=True)},
         marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
+        first_rank=(number - 1) * PAGE_SIZE + 1,
     )
 
 
