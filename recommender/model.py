@@ -101,8 +101,7 @@ class LogLinear(BaseEstimator):
         if x.dtype != np.float32:
             x = x.astype(np.float32)
         block[:, k1:k1 + k2] = np.isnan(x[:, self.nan_columns_])
-        with np.errstate(invalid="ignore"):
-            logs = np.maximum(x[:, self.log_columns_], 0.0)
+        logs = np.maximum(x[:, self.log_columns_], 0.0)  # NaN stays NaN, then 0
         _clean(logs)
         logs += 1e-3
         block[:, k1 + k2:] = np.log(logs, out=logs)
@@ -111,6 +110,16 @@ class LogLinear(BaseEstimator):
         np.copysign(signed, x, out=signed)
         _clean(signed)
         block[:, :k1] = signed
+
+    def _folded(self) -> tuple[np.ndarray, float]:
+        """The weights and intercept over unstandardized expanded columns (kept from the first use
+        on: a server scores small blocks many times a query)."""
+        state = (self.coef_, self.mean_, self.scale_, self.intercept_)
+        kept = getattr(self, "_folded_state", None)
+        if kept is None or any(a is not b for a, b in zip(kept[0], state)):
+            w = self.coef_ / self.scale_.astype(np.float64)
+            self._folded_state = (state, (w, self.intercept_ - float(self.mean_.astype(np.float64) @ w)))
+        return self._folded_state[1]
 
     def _standard(self, X: np.ndarray) -> np.ndarray:
         z = self._expand(X)
@@ -143,8 +152,7 @@ class LogLinear(BaseEstimator):
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """The log-odds: the standardization folded into the weights, a block of rows at a time."""
         X = np.asarray(X)
-        w = self.coef_ / self.scale_.astype(np.float64)
-        b = self.intercept_ - float(self.mean_.astype(np.float64) @ w)
+        w, b = self._folded()
         out = np.empty(len(X))
         block = np.empty((min(len(X), self.EXPAND_ROWS), self._width()), dtype=np.float32)
         for start in range(0, len(X), self.EXPAND_ROWS):

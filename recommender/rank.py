@@ -12,8 +12,10 @@ baselines) gets matches without reasons.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -116,10 +118,11 @@ def explain_rows(ranker: BaseRanker, rounds: RoundTable, round_index, investor_r
     for p in range(len(x)):
         order = np.argsort(-contrib[p], kind="stable")
         reasons = []
+        row = x[p].tolist()
         for g in order:
             if contrib[p, g] <= 0 or len(reasons) >= limit:
                 break
-            values = _values(codes[g], feat, rounds, int(round_index[p]), int(investor_rows[p]), x[p], col)
+            values = _values(codes[g], feat, rounds, int(round_index[p]), int(investor_rows[p]), row, col)
             if values is not None:
                 reasons.append((str(codes[g]), values))
         out.append(reasons)
@@ -132,20 +135,23 @@ def reason_contributions(linear, x: np.ndarray) -> np.ndarray:
     # expanded columns: the features, their missing-value flags, the logs of some of them
     sources = np.concatenate([linear.columns_, linear.columns_[linear.nan_columns_],
                               linear.columns_[linear.log_columns_]])
-    names = np.array(FEATURE_NAMES)[sources]
-    out = np.zeros((len(x), len(REASON_CODES)))
-    for g, code in enumerate(REASON_CODES):
-        mask = np.isin(names, REASON_FEATURES[code])
-        if mask.any():
-            out[:, g] = z[:, mask].sum(axis=1)
-    return out
+    return z @ _reason_matrix(tuple(sources.tolist()))
 
 
-def _values(code: str, feat: PairFeaturizer, rounds: RoundTable, r: int, i: int, x: np.ndarray, col) -> dict | None:
-    """The values a reason shows, or None when the pair has no such evidence to show."""
+@lru_cache(maxsize=16)
+def _reason_matrix(sources: tuple[int, ...]) -> np.ndarray:
+    """(expanded columns x reasons): 1 where the column's feature (``FEATURE_NAMES[source]``) is
+    one of the reason's (``REASON_FEATURES``)."""
+    names = np.array(FEATURE_NAMES)[list(sources)] if sources else np.zeros(0, dtype=str)
+    return np.stack([np.isin(names, REASON_FEATURES[code]) for code in REASON_CODES], axis=1).astype(np.float64)
+
+
+def _values(code: str, feat: PairFeaturizer, rounds: RoundTable, r: int, i: int, x: list[float], col) -> dict | None:
+    """The values a reason shows, or None when the pair has no such evidence to show (``x``: the
+    pair's feature row as a list)."""
     def num(name):
         v = x[col[name]]
-        return None if not np.isfinite(v) else float(v)
+        return v if math.isfinite(v) else None
 
     if code == "earlier_investor":
         n = num("earlier_rounds") or 0
