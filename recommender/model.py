@@ -374,8 +374,9 @@ class LearnedRanker(BaseRanker):
         weights = weights / weights.mean()
         self.linear_ = LogLinear(C=self.C).fit(features, labels, sample_weight=weights)
         self.net_ = self._fit_net(features, labels, weights)
-        self.trees_ = self._fit_trees(features, labels, weights)
-        del features
+        trees_input = self._tree_input(features, labels, weights) if self.trees > 0 else None
+        del features  # the trees learn from their own copy of the columns: the whole matrix goes first
+        self.trees_ = None if trees_input is None else self._fit_trees(*trees_input)
         self.featurizer_ = self._featurizer().fit(X)
         self.investors_ = self.featurizer_.investors_
         self.feature_names_ = np.array(FEATURE_NAMES)
@@ -383,19 +384,19 @@ class LearnedRanker(BaseRanker):
                                "folds": sorted(int(f) for f in np.unique(folds)), **X.summary()}
         return self
 
-    def _fit_trees(self, features, labels, weights) -> TreeEnsemble | None:
-        if self.trees <= 0:
-            return None
-        columns = self.linear_.columns_
+    def _tree_input(self, features, labels, weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trees' rows (``_tree_sample``) of the log-linear model's columns, their labels and weights."""
         rows, tree_weights = self._tree_sample(features, labels, weights)
+        return features[np.ix_(rows, self.linear_.columns_)], labels[rows], tree_weights
+
+    def _fit_trees(self, x, labels, weights) -> TreeEnsemble:
         estimator = HistGradientBoostingClassifier(
             max_iter=self.trees, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
             max_bins=self.max_bins, early_stopping=False, random_state=0)
-        x = features[np.ix_(rows, columns)]
         with threadpool_limits(self.n_threads, user_api="openmp"):
-            estimator.fit(x, labels[rows], sample_weight=tree_weights)
-        return TreeEnsemble.from_estimator(estimator, columns)
+            estimator.fit(x, labels, sample_weight=weights)
+        return TreeEnsemble.from_estimator(estimator, self.linear_.columns_)
 
     def _fit_net(self, features, labels, weights) -> NeuralNet | None:
         if not self.net_hidden or self.net_weight == 0:
