@@ -94,8 +94,8 @@ class LogLinear(BaseEstimator):
         return len(self.columns_) + len(self.nan_columns_) + len(self.log_columns_)
 
     def _expand_block(self, X: np.ndarray, block: np.ndarray) -> None:
-        """``_expand`` of a block of rows, written into ``block``, in place (no temporary per step:
-        this runs over every pair the log-linear model scores)."""
+        """``_expand`` of a block of rows, written into ``block`` (the steps work in place on a
+        copy of the block's columns: this runs over every pair the log-linear model scores)."""
         k1, k2 = len(self.columns_), len(self.nan_columns_)
         x = X.take(self.columns_, axis=1)
         if x.dtype != np.float32:

@@ -422,7 +422,8 @@ def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fi
     ranked = [item.item.id for item in page.items]
     assert ranked[:2] == [small, big]
     fits = {item.item.id: [r.values for r in item.reasons if r.code == "thesis_fit"] for item in page.items}
-    assert all(v["offer"] == pledge and "ticket" in v["fits"] and v["ticket"] == [1 * M, 10 * M] for v in fits[small])
+    assert fits[small] and all(v["offer"] == pledge and "ticket" in v["fits"] and v["ticket"] == [1 * M, 10 * M]
+                               for v in fits[small])
     assert fits[big] == []
     client = app.test_client()
     log_in(client, emails["bank"], PASSWORD)
