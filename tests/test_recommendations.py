@@ -264,6 +264,50 @@ def test_save_and_dismiss_are_recorded_and_a_dismissed_need_leaves_the_list(clie
     assert ("org:%d" % ids["chip_investor"], "saved") in set(zip(data.investor.tolist(), data.kind.tolist()))
 
 
+def test_marked_needs_are_found_again_and_a_dismissed_one_is_brought_back(client, run_in, market):
+    emails, ids = market
+    log_in(client, emails["investor"], PASSWORD)
+    token = csrf_token(client, "/investor/deal-flow")
+    assert titles(client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)) == []
+    for need_id, action in ((ids["other_need"], "save"), (ids["chip_need"], "save"), (ids["bio_need"], "dismiss")):
+        client.post(f"/matches/needs/{need_id}/{action}", data={"csrf_token": token}, headers=EN)
+    saved = client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)
+    assert titles(saved) == ["Lidar chip Series A", "Another chip round"]  # the latest saved first
+    assert saved.count('data-testid="unsave"') == 2
+    dismissed = client.get("/matches/needs/marked?mark=dismiss", headers=EN).get_data(as_text=True)
+    assert titles(dismissed) == ["Antibody pre-A"] and 'data-testid="undismiss"' in dismissed
+    # another investor sees none of these marks
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, emails["bio_investor"], PASSWORD)
+    assert titles(client.get("/matches/needs/marked?mark=dismiss", headers=EN).get_data(as_text=True)) == []
+    assert "Antibody pre-A" in titles(client.get("/investor/deal-flow", headers=EN).get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/investor/deal-flow")})
+    # brought back: out of the marked list, into the ranked deal flow again
+    log_in(client, emails["investor"], PASSWORD)
+    token = csrf_token(client, "/investor/deal-flow")
+    assert "Antibody pre-A" not in titles(client.get("/investor/deal-flow", headers=EN).get_data(as_text=True))
+    back = client.post(f"/matches/needs/{ids['bio_need']}/clear",
+                       data={"csrf_token": token, "next": "/matches/needs/marked?mark=dismiss"}, headers=EN,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "The mark is taken back." in back and titles(back) == []
+    assert "Antibody pre-A" in titles(client.get("/investor/deal-flow", headers=EN).get_data(as_text=True))
+    zh = client.get("/matches/needs/marked", headers=ZH).get_data(as_text=True)
+    assert "已标记的需求" in zh and "不感兴趣" in zh
+    assert client.get("/matches/needs/marked?mark=view").status_code == 404
+
+
+def test_a_bank_has_its_own_marked_needs_and_a_startup_has_none(client, market):
+    emails, ids = market
+    log_in(client, emails["bank"], PASSWORD)
+    token = csrf_token(client, "/bank/needs")
+    client.post(f"/matches/needs/{ids['bio_need']}/save", data={"csrf_token": token}, headers=EN)
+    page = client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)
+    assert titles(page) == ["Antibody pre-A"] and 'href="/bank/needs"' in page
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, emails["startup"], PASSWORD)
+    assert client.get("/matches/needs/marked").status_code == 403
+
+
 def test_marks_on_a_missing_need_write_nothing_and_other_sides_are_refused(client, run_in, market, row_counts):
     emails, ids = market
     log_in(client, emails["investor"], PASSWORD)

@@ -22,6 +22,7 @@ bp = Blueprint("matches", __name__, url_prefix="/matches")
 
 LIMIT = 30
 TABS = {INVESTORS: _l("Investors"), PRODUCTS: _l("Loan products"), CAPACITIES: _l("Incubation seats")}
+MARK_TABS = {InteractionAction.SAVE: _l("Saved"), InteractionAction.DISMISS: _l("Not for us")}
 
 
 @dataclass
@@ -74,6 +75,22 @@ def sizing(product_id: int) -> Any:
                            admitted=eligibility.admits(result.listing, startup, today))
 
 
+@bp.get("/needs/marked")
+@role_required(Role.INVESTOR, Role.BANK)
+def marked() -> Any:
+    """The open needs the viewer's organization saved, or set aside as not for it (to bring back)."""
+    try:
+        tab = InteractionAction(request.args.get("mark", InteractionAction.SAVE.value))
+    except ValueError:
+        abort(404)
+    if tab not in MARK_TABS:
+        abort(404)
+    org_id = current_user.organization_id
+    needs = interactions.marked(db.session, org_id, tab)
+    return render_template("matches/marked.html", tab=tab, tabs=MARK_TABS, needs=needs, today=date.today(),
+                           marks={need.id: tab for need in needs}, back_url=_ranked_list_url())
+
+
 def _mark(need_id: int, action: InteractionAction | None) -> Any:
     org_id = current_user.organization_id
     try:
@@ -84,7 +101,8 @@ def _mark(need_id: int, action: InteractionAction | None) -> Any:
     except DomainError as error:
         return _back(str(next(iter(error.errors.values()))[0]), "danger")
     messages = {InteractionAction.SAVE: _("Saved. The need is marked with a star in your deal flow."),
-                InteractionAction.DISMISS: _("Dismissed: this need will not be shown in your ranked deal flow again."),
+                InteractionAction.DISMISS: _("Dismissed: this need will not be shown in your ranked deal flow again. "
+                                             "Bring it back from “Marked needs”."),
                 None: _("The mark is taken back.")}
     return _back(messages[action], "success")
 
@@ -92,8 +110,12 @@ def _mark(need_id: int, action: InteractionAction | None) -> Any:
 def _back(message: str, category: str) -> Any:
     """To the page the button was on, with the outcome said."""
     flash(message, category)
-    fallback = url_for("banks.needs") if current_user.role == Role.BANK else url_for("investors.deal_flow_page")
-    return redirect(safe_next(request.form.get("next"), fallback))
+    return redirect(safe_next(request.form.get("next"), _ranked_list_url()))
+
+
+def _ranked_list_url() -> str:
+    """The viewer's ranked list of needs: a bank's loan needs, an investor's deal flow."""
+    return url_for("banks.needs") if current_user.role == Role.BANK else url_for("investors.deal_flow_page")
 
 
 @bp.post("/needs/<int:need_id>/save")

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from marketplace.errors import NotFound
+from marketplace.services.deal_flow import LIST_LOADS
 from marketplace.models import FundingNeed, Interaction
 from marketplace.models.enums import InteractionAction, NeedStatus, TargetKind
 
@@ -57,6 +58,19 @@ def marks_of(session: Session, org_id: int, need_ids: list[int]) -> dict[int, In
     return dict(session.execute(sa.select(Interaction.target_id, Interaction.action).where(
         Interaction.organization_id == org_id, Interaction.target_kind == TargetKind.NEED,
         Interaction.target_id.in_(need_ids), Interaction.action.in_(MARKS))).all())
+
+
+def marked(session: Session, org_id: int, action: InteractionAction) -> list[FundingNeed]:
+    """The open needs the organization saved (or dismissed), the latest marked first: where a
+    saved need is found again and a dismissed one brought back."""
+    if action not in MARKS:
+        raise ValueError(action)
+    return list(session.scalars(
+        sa.select(FundingNeed).join(Interaction, sa.and_(Interaction.target_kind == TargetKind.NEED,
+                                                         Interaction.target_id == FundingNeed.id))
+        .where(Interaction.organization_id == org_id, Interaction.action == action,
+               FundingNeed.status == NeedStatus.OPEN)
+        .order_by(Interaction.created_at.desc(), Interaction.id.desc()).options(*LIST_LOADS)))
 
 
 def dismissed(session: Session, org_id: int) -> set[int]:
