@@ -357,8 +357,10 @@ def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, m
     needs = client.get("/api/v1/recommendations/needs?limit=2", headers=bearer(app, emails["investor"])).get_json()
     assert needs["items"][0]["need"]["id"] == ids["chip_need"] and needs["items"][0]["score"] > needs["items"][1]["score"]
     assert {"code": "earlier_investor", "text": "Earlier investor in this company (1 round)"} in needs["items"][0]["reasons"]
+    assert [i["rank"] for i in needs["items"]] == [1, 2]
     following = client.get(needs["next"], headers=bearer(app, emails["investor"])).get_json()
     assert [i["need"]["id"] for i in following["items"]] == [ids["bio_need"]] and following["next"] is None
+    assert [i["rank"] for i in following["items"]] == [3]  # the place in the whole list, across pages
     zh = client.get("/api/v1/recommendations/needs?limit=1", headers=bearer(app, emails["investor"], ZH)).get_json()
     assert zh["items"][0]["reasons"][0]["text"] == "该企业的老股东（已投 1 轮）"
     bio = bearer(app, emails["biotech"])

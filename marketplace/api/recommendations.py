@@ -53,14 +53,15 @@ Fields = Callable[[Any], dict[str, Any]]
 
 
 def _ranked(items: list[recommendations.Recommended], fields: Fields, *, offer: bool,
-            own: bool) -> list[dict[str, Any]]:
-    """Each item as its schema dumps it: score, the fields of the thing, reasons with their text
-    (the reasons a page shows, worded as ``reasons.describe`` says for ``offer`` and ``own``)."""
+            own: bool, offset: int = 0) -> list[dict[str, Any]]:
+    """Each item as its schema dumps it: rank (``offset`` items come before the first), score, the
+    fields of the thing, reasons with their text (the reasons a page shows, worded as
+    ``reasons.describe`` says for ``offer`` and ``own``)."""
     names = reasons.Names.load(db.session, [r for item in items for r in item.reasons])
     out = []
-    for item in items:
+    for rank, item in enumerate(items, start=offset + 1):
         shown = reasons.shown(item.reasons)
-        out.append({"score": item.score, **fields(item.item), "reasons": [
+        out.append({"rank": rank, "score": item.score, **fields(item.item), "reasons": [
             {"code": r.code, "text": reasons.describe(r, names, offer=offer, own=own)} for r in shown]})
     return out
 
@@ -70,7 +71,7 @@ def _page(ranked: recommendations.RankedPage, offset: int, limit: int, fields: F
     """A page of needs or startups ranked for the caller: the reasons speak of the caller's own
     thesis or offer."""
     following = offset + limit if offset + limit < ranked.total else None
-    return page_body(_ranked(ranked.items, fields, offer=offer, own=True), schema,
+    return page_body(_ranked(ranked.items, fields, offer=offer, own=True, offset=offset), schema,
                      encode_cursor([following]) if following is not None else None)
 
 

@@ -18,7 +18,9 @@ class ReasonSchema(Schema):
 
 
 class _Ranked(Schema):
-    score = fields.Float(dump_only=True, metadata={"description": "Higher ranks first; comparable within one list."})
+    rank = fields.Integer(dump_only=True, metadata={"description": "The place in the whole ranked list, 1 the best match."})
+    score = fields.Float(dump_only=True, metadata={
+        "description": "The model's log-odds of a match: higher ranks first; comparable within one list only."})
     reasons = fields.List(fields.Nested(ReasonSchema), dump_only=True, metadata={
         "description": "Up to three, the strongest first."})
 
