@@ -47,7 +47,7 @@ def html_lang() -> str:
 
 
 def yuan(amount: int | None) -> str:
-    """Money as people read it: 万/亿 in Chinese, K/M in English."""
+    """Money as people read it: 万/亿 in Chinese, K/M/B in English."""
     if amount is None:
         return "—"
     if locale_code() == "zh_Hans":
@@ -56,6 +56,8 @@ def yuan(amount: int | None) -> str:
         if amount >= 10_000:
             return f"{format_decimal(amount / 10_000, '#,##0.##')} 万元"
         return f"{format_decimal(amount, '#,##0')} 元"
+    if amount >= 1_000_000_000:
+        return f"CNY {format_decimal(amount / 1_000_000_000, '#,##0.##')}B"
     if amount >= 1_000_000:
         return f"CNY {format_decimal(amount / 1_000_000, '#,##0.##')}M"
     if amount >= 1_000:

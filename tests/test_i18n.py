@@ -220,3 +220,18 @@ def test_translations_add_no_bare_percent_sign():
     with CATALOG.open("rb") as f:
         wrong = [m.id for m in read_po(f) if m.id and isinstance(m.string, str) and bare(m.string) != bare(m.id)]
     assert wrong == []
+
+
+@pytest.mark.parametrize(("amount", "english", "chinese"), [
+    (800, "CNY 800", "800 元"),
+    (35_000, "CNY 35K", "3.5 万元"),
+    (20_000_000, "CNY 20M", "2,000 万元"),
+    (5_499_610_000, "CNY 5.5B", "55 亿元"),
+    (None, "—", "—"),
+])
+def test_money_reads_in_the_units_of_each_language(app, amount, english, chinese):
+    from marketplace.i18n import yuan
+
+    for header, expected in (("en", english), ("zh-CN", chinese)):
+        with app.test_request_context(headers={"Accept-Language": header}):
+            assert yuan(amount) == expected
