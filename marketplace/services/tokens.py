@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from marketplace.errors import DomainError, NotFound
 from marketplace.models import ApiToken, User
@@ -38,7 +38,8 @@ def create(session: Session, user: User, *, name: str, ttl_days: int | None = No
 
 def authenticate(session: Session, raw: str, now: datetime | None = None) -> User | None:
     now = now or utcnow()
-    token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw))
+                           .options(joinedload(ApiToken.user).joinedload(User.organization)))
     if token is None or not token.is_usable(now):
         return None
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
