@@ -52,6 +52,20 @@ def test_an_investor_sees_why_saves_one_and_dismisses_another(page, live_server)
     expect(cards(page)).to_have_count(1)
     expect(page).to_have_url(live_server.url("/investor/deal-flow?q=R1"))
     shot(page, "matches-02-saved-and-dismissed-zh")
+    # the dismissed need is found under the marked needs and brought back into the ranked list
+    page.get_by_test_id("marked-needs").click()
+    expect(cards(page)).to_have_count(1)
+    expect(cards(page).first).to_contain_text("R1 激光雷达芯片 A 轮")
+    page.get_by_test_id("mark-tab-dismiss").click()
+    expect(cards(page).first).to_contain_text("R1 抗体药物 Pre-A 轮")
+    shot(page, "matches-03-marked-needs-zh")
+    cards(page).first.get_by_test_id("undismiss").click()
+    expect(page.get_by_role("alert")).to_contain_text("已取消标记")
+    expect(cards(page)).to_have_count(0)
+    page.get_by_test_id("back-to-deal-flow").click()
+    expect(page).to_have_url(live_server.url("/investor/deal-flow"))
+    page.goto(live_server.url("/investor/deal-flow?q=R1"))
+    expect(cards(page)).to_have_count(2)
 
 
 def test_a_startup_browses_its_matches_tab_by_tab(page_factory, live_server):
