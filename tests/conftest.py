@@ -79,24 +79,33 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
-@pytest.fixture
-def own_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A migrated database of the test's own, on the same backend, where commits are real.
-
-    For tests whose work cannot live inside one rolled-back transaction: a real server's
-    concurrent requests, or thousands of commits (PostgreSQL holds a lock for every
-    savepoint that wrote until the outer transaction ends).
-    """
+@contextmanager
+def own_database(database_url: str, folder: Path, name: str) -> Iterator[str]:
+    """A migrated database beside ``database_url``, on the same backend, where commits are real;
+    a SQLite file in ``folder``, or the PostgreSQL database ``<base>_<name>_<worker>`` (dropped
+    afterwards)."""
     if database_url.startswith("sqlite"):
-        url = databases.sqlite_url(tmp_path)
+        url = databases.sqlite_url(folder)
     else:
-        url = databases.fresh_postgres(postgres_base_url(), f"own_{databases.worker_id()}")
+        url = databases.fresh_postgres(postgres_base_url(), f"{name}_{databases.worker_id()}")
     databases.migrate_to_head(url)
     try:
         yield url
     finally:
         if url.startswith("postgresql"):
             databases.drop_postgres(url)
+
+
+@pytest.fixture
+def own_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own (see ``own_database``).
+
+    For tests whose work cannot live inside one rolled-back transaction: a real server's
+    concurrent requests, or thousands of commits (PostgreSQL holds a lock for every
+    savepoint that wrote until the outer transaction ends).
+    """
+    with own_database(database_url, tmp_path, "own") as url:
+        yield url
 
 
 def make_app(database_url: str, **overrides: Any) -> Flask:
