@@ -448,15 +448,16 @@ def test_what_the_viewer_can_fund_comes_first_and_nothing_is_left_out(run_in, ma
 
 def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fits(app, run_in, market):
     """Of two patent-loan needs, the one inside the patent loan's range (CNY 1M to 10M) comes before
-    the one above it, and its offer reason names that product; the one no product can serve gets
-    no "fits your offer" claim (the bank's products together cover no more than each does)."""
+    the one above it, and its offer reason names that product (not the credit line, whose sector
+    and range it also meets but which lends no money against patents); the one no product can
+    serve gets no "fits your offer" claim (the bank's products together cover no more than each does)."""
     emails, ids = market
 
     def add_loans(s):
         bio, chip_co = org(s, emails["biotech"]), org(s, emails["startup"])
         big = need(s, chip_co, "Pledge our lidar patents", amount=(30 * M, 50 * M), stage="series_a",
                    instrument=Instrument.IP_PLEDGE_LOAN, minutes=3)
-        small = need(s, bio, "Pledge the antibody patent", amount=(2 * M, 5 * M), stage="pre_a",
+        small = need(s, bio, "Pledge the antibody patent", amount=(2 * M, 3 * M), stage="pre_a",
                      sectors=("biomedicine",), instrument=Instrument.IP_PLEDGE_LOAN, minutes=4)
         s.commit()
         pledge = s.scalar(sa.select(LoanProduct).where(LoanProduct.name == "Antibody patent loan"))

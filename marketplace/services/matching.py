@@ -103,6 +103,7 @@ class Engine:
     index: RoundIndex | None  # the open needs, for one viewer's best among them fast
     loan: np.ndarray  # per open need (``need_ids`` order): does it ask for a loan (not equity)?
     offers: dict[str, tuple[str, ...]]  # a bank's or incubator's key -> its offers' keys (``recs.offer_keys``)
+    serves: dict[str, np.ndarray]  # an active loan product's key -> per open need: could it lend to it?
 
     def top_needs(self, viewer: str, k: int, mask: np.ndarray, ahead: Sequence[np.ndarray] = ()) -> Ranking:
         """The viewer's ``k`` best open needs among those ``mask`` keeps (``need_ids`` order); those
@@ -157,9 +158,20 @@ class Engine:
         offers = self.offers.get(viewer)
         if not offers:
             return self._fits(rounds, row, viewer)
+        offers = self._able(offers, str(rounds.key[row]))
+        if not offers:
+            return {"fits": [], "offer": None}
         key, best = max(((key, self._fits(rounds, row, key)) for key in offers),
                         key=lambda offer: len(offer[1].get("fits", [])))
         return {"fits": best.get("fits", []), "ticket": best.get("ticket"), "offer": key}
+
+    def _able(self, offers: Sequence[str], round_key: str) -> list[str]:
+        """The offers that could take the round up: a loan product only the open needs its terms
+        admit (instrument, sectors, stages, tiers, amount), so that a credit line is never said to
+        fit a patent loan; an incubation offer any."""
+        at = int(np.searchsorted(self.need_ids, recs.key_id(round_key))) if round_key.startswith("need:") else -1
+        open_need = 0 <= at < len(self.need_ids) and self.need_ids[at] == recs.key_id(round_key)
+        return [key for key in offers if key not in self.serves or (open_need and self.serves[key][at])]
 
     def _fits(self, rounds: RoundTable, row: int, viewer: str) -> dict:
         at = np.searchsorted(self.declared.id, viewer)
@@ -266,8 +278,12 @@ def build_engine(session: Session, today: date, model: LearnedRanker | None, ver
     declared = data.investors.take(np.argsort(data.investors.id, kind="stable"))
     index = RoundIndex(ranker, needs) if len(ids) else None
     loan = np.isin(ids, deal_flow.matching_ids(session, NeedFilters(instruments=LOAN_INSTRUMENTS), today))
+    serves = {}
+    for listing in loan_products.active(session):
+        served = deal_flow.matching_ids(session, deal_flow.product_filters(listing, NeedFilters()), today)
+        serves[recs.product_key(listing.product.id)] = np.isin(ids, np.array(served, dtype=np.int64))
     return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index, loan,
-                  recs.offer_keys(session))
+                  recs.offer_keys(session), serves)
 
 
 def _ranking(eng: Engine, direction: str, viewer: str, compute: Callable[[], Ranking]) -> Ranking:
@@ -320,7 +336,7 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
         mask &= ~np.isin(eng.need_ids, dismissed)
         mask &= ~np.isin(eng.need_ids, hidden)
         lends = session.scalar(sa.select(Organization.kind).where(Organization.id == org_id)) == OrgKind.BANK
-        ahead = [_servable(session, eng, org_id, today), eng.loan] if lends else [~eng.loan]
+        ahead = [_servable(eng, viewer), eng.loan] if lends else [~eng.loan]
         return eng.top_needs(viewer, depth, mask, ahead)
 
     ranking = _ranking(eng, NEEDS, f"{viewer}:{view}:{depth}", compute)
@@ -331,14 +347,14 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
                        ranking.total, offset)
 
 
-def _servable(session: Session, eng: Engine, bank_id: int, today: date) -> np.ndarray:
+def _servable(eng: Engine, bank: str) -> np.ndarray:
     """Per open need: could one of the bank's active products lend to it (its instrument, sectors,
     stages, tiers and amount range)?"""
-    ids = set()
-    for product in loan_products.of_bank(session, bank_id):
-        if product.is_active:
-            ids.update(deal_flow.matching_ids(session, deal_flow.product_filters(product, NeedFilters()), today))
-    return np.isin(eng.need_ids, np.array(sorted(ids), dtype=np.int64))
+    able = np.zeros(len(eng.need_ids), dtype=bool)
+    for key in eng.offers.get(bank, ()):
+        if key in eng.serves:
+            able |= eng.serves[key]
+    return able
 
 
 def _candidates_key(viewer: str, candidates: Sequence[int]) -> str:
