@@ -164,7 +164,7 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
     else:
         chosen = FundingNeed.status.in_(statuses or (NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.FUNDED))
     rows = session.execute(sa.select(FundingNeed.id, FundingNeed.startup_id, FundingNeed.stage_id,
-                                     FundingNeed.amount_max, FundingNeed.title, FundingNeed.summary,
+                                     FundingNeed.amount_min, FundingNeed.amount_max, FundingNeed.title, FundingNeed.summary,
                                      FundingNeed.created_at).where(chosen).order_by(FundingNeed.id)).all()
     # the same choice joined, not the ids listed: PostgreSQL takes at most 65,535 parameters a query
     sectors = _grouped(session, sa.select(need_sectors.c.need_id, need_sectors.c.sector_id)
@@ -177,6 +177,7 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
         out.append(Round(key=need_key(r.id), company=startup_key(r.startup_id), date=r.created_at.date(),
                          sector=sector, sector_group=group, stage=stage, stage_rank=rank,
                          region=startups.park(r.startup_id), amount=float(r.amount_max),
+                         amount_min=float(r.amount_min),
                          text=" ".join(filter(None, (r.title, r.summary, startups.text(r.startup_id)))),
                          incubator=startups.incubator(r.startup_id)))
     return out

@@ -795,11 +795,14 @@ class PairFeaturizer(BaseEstimator):
                 dec = np.diff(matrix.indptr)[i] > 0
                 declared += dec
                 met += dec & (_member(matrix, i, side.values[f][r]) > 0)
-        for value, lo, hi in ((side.rounds.stage_rank[r], self.stage_min_[i], self.stage_max_[i]),
-                              (side.rounds.amount[r], self.ticket_min_[i], self.ticket_max_[i])):
-            dec = (np.isfinite(lo) | np.isfinite(hi)) & np.isfinite(value)
+        # a round asking for a range meets a ticket range that overlaps it
+        least = np.fmin(side.rounds.amount_min[r], side.rounds.amount[r])
+        for high, low, lo, hi in ((side.rounds.stage_rank[r], side.rounds.stage_rank[r], self.stage_min_[i],
+                                   self.stage_max_[i]),
+                                  (side.rounds.amount[r], least, self.ticket_min_[i], self.ticket_max_[i])):
+            dec = (np.isfinite(lo) | np.isfinite(hi)) & np.isfinite(high)
             declared += dec
-            met += dec & (value >= np.nan_to_num(lo, nan=-np.inf)) & (value <= np.nan_to_num(hi, nan=np.inf))
+            met += dec & (high >= np.nan_to_num(lo, nan=-np.inf)) & (low <= np.nan_to_num(hi, nan=np.inf))
         return np.where(declared > 0, met / np.maximum(declared, 1), np.nan)
 
 

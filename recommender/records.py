@@ -60,9 +60,10 @@ class Round:
     stage: str = ""  # a label: "series_a", or a Crunchbase round type such as "venture"
     stage_rank: float | None = None  # its rung on the stage ladder, None when it names none
     region: str = ""
-    amount: float | None = None  # in one currency across a data set
+    amount: float | None = None  # in one currency across a data set; the most the round asks for
     text: str = ""
     incubator: str = ""
+    amount_min: float | None = None  # the least it would take, when it asks for a range
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,11 @@ class RoundTable:
     amount: np.ndarray
     text: np.ndarray
     incubator: np.ndarray
+    amount_min: np.ndarray | None = None  # NaN where a round asks for one amount; None: all of them
+
+    def __post_init__(self) -> None:
+        if self.amount_min is None:
+            self.amount_min = np.full(len(self.key), np.nan)
 
     @classmethod
     def from_records(cls, records: Iterable[Round | Mapping]) -> RoundTable:
@@ -133,6 +139,7 @@ class RoundTable:
             stage=_text(r.stage for r in rows), stage_rank=_float(r.stage_rank for r in rows),
             region=_text(r.region for r in rows), amount=_float(r.amount for r in rows),
             text=_text(r.text for r in rows), incubator=_text(r.incubator for r in rows),
+            amount_min=_float(r.amount_min for r in rows),
         )
 
     @classmethod
@@ -153,7 +160,8 @@ class RoundTable:
                              sector=self.sector[i], sector_group=self.sector_group[i], stage=self.stage[i],
                              stage_rank=None if np.isnan(self.stage_rank[i]) else float(self.stage_rank[i]),
                              region=self.region[i], amount=None if np.isnan(self.amount[i]) else float(self.amount[i]),
-                             text=self.text[i], incubator=self.incubator[i]))
+                             text=self.text[i], incubator=self.incubator[i],
+                             amount_min=None if np.isnan(self.amount_min[i]) else float(self.amount_min[i])))
         return out
 
 

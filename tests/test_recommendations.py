@@ -447,10 +447,11 @@ def test_what_the_viewer_can_fund_comes_first_and_nothing_is_left_out(run_in, ma
 
 
 def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fits(app, run_in, market):
-    """Of two patent-loan needs, the one inside the patent loan's range (CNY 1M to 10M) comes before
-    the one above it, and its offer reason names that product (not the credit line, whose sector
-    and range it also meets but which lends no money against patents); the one no product can
-    serve gets no "fits your offer" claim (the bank's products together cover no more than each does)."""
+    """Of three patent-loan needs, the one inside the patent loan's range (CNY 1M to 10M) and the one
+    reaching above it (8M to 12M) come before the one above it, and their offer reason names that
+    product and its range (not the credit line, whose sector and range the first also meets but
+    which lends no money against patents); the one no product can serve gets no "fits your offer"
+    claim (the bank's products together cover no more than each does)."""
     emails, ids = market
 
     def add_loans(s):
@@ -459,22 +460,27 @@ def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fi
                    instrument=Instrument.IP_PLEDGE_LOAN, minutes=3)
         small = need(s, bio, "Pledge the antibody patent", amount=(2 * M, 3 * M), stage="pre_a",
                      sectors=("biomedicine",), instrument=Instrument.IP_PLEDGE_LOAN, minutes=4)
+        # asks CNY 8M to 12M: the product lends up to 10M of it, as the bank's filters say
+        across = need(s, bio, "Pledge the second antibody patent", amount=(8 * M, 12 * M), stage="pre_a",
+                      sectors=("biomedicine",), instrument=Instrument.IP_PLEDGE_LOAN, minutes=5)
         s.commit()
         pledge = s.scalar(sa.select(LoanProduct).where(LoanProduct.name == "Antibody patent loan"))
-        return big.id, small.id, recs.product_key(pledge.id)
+        return big.id, small.id, across.id, recs.product_key(pledge.id)
 
-    big, small, pledge = run_in(add_loans)
+    big, small, across, pledge = run_in(add_loans)
     page = run_in(lambda s: recommendations.needs(s, org(s, emails["bank"]).id, NeedFilters(), today=TODAY,
                                                   offset=0, limit=20))
     ranked = [item.item.id for item in page.items]
-    assert ranked[:2] == [small, big]
+    assert sorted(ranked[:2]) == sorted([small, across]) and ranked[2] == big
     fits = {item.item.id: [r.values for r in item.reasons if r.code == "thesis_fit"] for item in page.items}
-    assert fits[small] and all(v["offer"] == pledge and "ticket" in v["fits"] and v["ticket"] == [1 * M, 10 * M]
-                               for v in fits[small])
+    for served in (small, across):
+        assert fits[served] and all(v["offer"] == pledge and "ticket" in v["fits"] and v["ticket"] == [1 * M, 10 * M]
+                                    for v in fits[served])
     assert fits[big] == []
     client = app.test_client()
     log_in(client, emails["bank"], PASSWORD)
     html = client.get("/bank/needs", headers=EN).get_data(as_text=True)
-    assert titles(html)[:2] == ["Pledge the antibody patent", "Pledge our lidar patents"]
-    assert re.findall(r'data-testid="match-rank">(\d+)<', html)[:2] == ["1", "2"]  # ranked pages number their needs
+    assert sorted(titles(html)[:2]) == ["Pledge the antibody patent", "Pledge the second antibody patent"]
+    assert titles(html)[2] == "Pledge our lidar patents"
+    assert re.findall(r'data-testid="match-rank">(\d+)<', html)[:3] == ["1", "2", "3"]  # ranked pages number their needs
     assert "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M" in reasons_of(html)

@@ -174,6 +174,7 @@ class Engine:
         return [key for key in offers if key not in self.serves or (open_need and self.serves[key][at])]
 
     def _fits(self, rounds: RoundTable, row: int, viewer: str) -> dict:
+        """A need meets a ticket or product range that overlaps its own, as the deal flow's filters say."""
         at = np.searchsorted(self.declared.id, viewer)
         if at >= len(self.declared) or self.declared.id[at] != viewer:
             return {}
@@ -184,7 +185,7 @@ class Engine:
             fits.append("sector")
         if d.stage_min[0] <= rounds.stage_rank[row] <= d.stage_max[0]:
             fits.append("stage")
-        if d.ticket_min[0] <= rounds.amount[row] <= d.ticket_max[0]:
+        if d.ticket_min[0] <= rounds.amount[row] and np.fmin(rounds.amount_min[row], rounds.amount[row]) <= d.ticket_max[0]:
             fits.append("ticket")
         return {"fits": fits, "ticket": [float(d.ticket_min[0]), float(d.ticket_max[0])] if "ticket" in fits else None}
 

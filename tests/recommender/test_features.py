@@ -87,6 +87,16 @@ def test_a_newcomer_is_described_by_its_thesis(small):
     assert unknown[COL["log_rounds"]] == 0 and np.isnan(unknown[COL["thesis_fit"]])
 
 
+def test_a_round_asking_for_a_range_meets_a_ticket_range_that_overlaps_it(small):
+    """The thesis asks for tickets of 5M to 20M: a round of 15M to 30M overlaps it, one of 25M to 30M
+    does not, and a round of one amount (30M) is judged by that amount."""
+    feat = PairFeaturizer().fit(small)
+    fit = {amounts: features(feat, query(company="n", sector="bio", amount=amounts[1], amount_min=amounts[0]),
+                             "thesis-only")[COL["thesis_fit"]]
+           for amounts in ((15e6, 30e6), (25e6, 30e6), (None, 30e6))}
+    assert fit == {(15e6, 30e6): 1, (25e6, 30e6): pytest.approx(2 / 3), (None, 30e6): pytest.approx(2 / 3)}
+
+
 def test_chinese_text_is_cut_into_character_pairs():
     assert tokens("张江 Biotech 药") == ["biotech", "张江", "药"]
     assert tokens("集成电路") == ["集成", "成电", "电路"]
