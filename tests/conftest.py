@@ -53,6 +53,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
         report.longrepr = f"skipped, and ZJ_STRICT_SERVICES=1 forbids skips: {report.longrepr}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``one_database`` runs on one backend: PostgreSQL when it is configured
+    (production's database, which enforces the lengths, integer ranges and types that SQLite lets
+    through), else SQLite. For the long tests whose subject is not the database: the API's write
+    fuzzing, the introductions' state machine, the crawls of every page for its language. Run on
+    SQLite as well, they took 300 s of the suite's 1,960 s of worker time (29 November) and kept
+    ``make test`` over 15 minutes."""
+    keep = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+    chosen, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec else None
+        other = item.get_closest_marker("one_database") and backend not in (None, keep)
+        (dropped if other else chosen).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = chosen
+
+
 def postgres_base_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:

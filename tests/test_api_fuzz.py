@@ -5,6 +5,9 @@ other write (every case of one is the same request) and 40 per read; each case i
 by a user of a role the operation serves, with path ids pointing at that user's own
 objects, so that bodies get past ownership checks and are really validated. No case may get
 a 5xx or a response that breaks the document.
+
+Reads run on both databases (their searches differ); writes on one (``one_database`` in
+conftest: PostgreSQL when the suite has it, as in CI; else SQLite).
 """
 from __future__ import annotations
 
@@ -232,18 +235,21 @@ def send(case, callers) -> None:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.one_database
 @schema.include(listing_writes).parametrize()
 @settings(max_examples=200, **FUZZ)
 def test_listing_writes_never_fail_on_the_server_nor_break_the_document(case, callers):
     send(case, callers)
 
 
+@pytest.mark.one_database
 @schema.include(other_writes).parametrize()
 @settings(max_examples=200, **FUZZ)
 def test_other_writes_never_fail_on_the_server_nor_break_the_document(case, callers):
     send(case, callers)
 
 
+@pytest.mark.one_database
 @schema.include(writes_without_input).parametrize()
 @settings(max_examples=5, **FUZZ)
 def test_writes_without_a_body_never_fail_on_the_server_nor_break_the_document(case, callers):

@@ -189,6 +189,7 @@ def words_in_data(session) -> set[str]:
     return words
 
 
+@pytest.mark.one_database
 def test_every_page_in_chinese_leaves_no_message_untranslated(app, client, run_in, untranslated):
     pages = pages_of_every_kind(app, client, run_in, ZH)
     assert untranslated == set()
@@ -202,6 +203,7 @@ def test_every_page_in_chinese_leaves_no_message_untranslated(app, client, run_i
         assert latin == set(), f"English left on the Chinese page {name}: {sorted(latin)[:20]}"
 
 
+@pytest.mark.one_database
 def test_every_page_in_english_is_english(app, client, run_in):
     pages = pages_of_every_kind(app, client, run_in, EN)
     for name, response in pages.items():

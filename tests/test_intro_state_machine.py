@@ -4,7 +4,8 @@ confidential details are visible exactly to the need's owner and to requesters w
 introduction is accepted right now, checked through ``intros.reveals`` and through the API as
 each actor reads it. Illegal moves are refused and change nothing.
 
-At least 500 runs of up to 8 steps, derandomized (a fixed seed), on each database.
+At least 500 runs of up to 8 steps, derandomized (a fixed seed), on one database
+(``one_database`` in conftest: PostgreSQL when the suite has it, as in CI; else SQLite).
 """
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ REQUESTERS = ["investor", "investor2", "bank", "incubator"]
 NO_SUCH_INTRO = 2**31 - 1
 ACCEPTED, REQUESTED = IntroStatus.ACCEPTED, IntroStatus.REQUESTED
 WHO = st.sampled_from(ACTORS)
+
+pytestmark = pytest.mark.one_database
 
 
 @pytest.fixture
