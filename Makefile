@@ -37,8 +37,8 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The suite runs on two pytest-xdist workers (this machine has two cores); an idle worker steals
-# tests from the other (28 Nov, this machine: 849 s for the whole suite; whole files per worker took
-# 895 s without the browser tests, which chromium was missing for);
+# tests from the other (29 Nov, this machine: 761 s for the whole suite with PostgreSQL, Redis and
+# chromium; 982 s before the longest tests ran on one database only, see tests/conftest.py);
 # `make test PYTEST_XDIST=` runs it in a single process.
 PYTEST_XDIST ?= -n 2 --dist worksteal
 test: install-test
