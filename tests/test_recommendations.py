@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from marketplace import cache, recs
 from marketplace.extensions import db
 from marketplace.models import (
+    FundingNeed,
     FundingRound,
     IncubationCapacity,
     Interaction,
@@ -28,10 +29,11 @@ from marketplace.models import (
     Stage,
     User,
 )
-from marketplace.models.enums import InteractionAction, Instrument, IPKind, IPStatus, LoanKind
+from marketplace.models.enums import InteractionAction, Instrument, IPKind, IPStatus, LoanKind, NeedStatus
 from marketplace.models.history import investments
 from marketplace.models.organizations import startup_sectors
 from marketplace.services import matching, recommendations, theses
+from marketplace.services import needs as need_service
 from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.theses import ThesisInput
 from tests.conftest import PASSWORD, create_account, make_app, redis_url, rolled_back
@@ -294,6 +296,33 @@ def test_marked_needs_are_found_again_and_a_dismissed_one_is_brought_back(client
     zh = client.get("/matches/needs/marked", headers=ZH).get_data(as_text=True)
     assert "已标记的需求" in zh and "不感兴趣" in zh
     assert client.get("/matches/needs/marked?mark=view").status_code == 404
+
+
+def test_a_saved_need_stays_saved_when_its_round_closes_and_a_dismissed_one_leaves(client, run_in, market):
+    """What became of a round one saved is news: it stays under Saved, marked closed, and can only
+    be unsaved; a dismissed need that closes is in no ranked list, so there is nothing to bring back."""
+    emails, ids = market
+    log_in(client, emails["investor"], PASSWORD)
+    token = csrf_token(client, "/investor/deal-flow")
+    for need_id, action in ((ids["other_need"], "save"), (ids["chip_need"], "save"), (ids["bio_need"], "dismiss")):
+        client.post(f"/matches/needs/{need_id}/{action}", data={"csrf_token": token}, headers=EN)
+
+    def close(s, need_id):
+        need = s.get(FundingNeed, need_id)
+        need_service.update(s, need.startup_id, need_id, {"status": NeedStatus.CLOSED})
+
+    run_in(lambda s: close(s, ids["other_need"]))
+    run_in(lambda s: close(s, ids["bio_need"]))
+    saved = client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)
+    assert titles(saved) == ["Lidar chip Series A", "Another chip round"]
+    cards = saved.split('data-testid="need-card"')[1:]
+    assert 'data-testid="need-status">Closed<' in cards[1] and 'data-testid="need-status"' not in cards[0]
+    assert 'data-testid="unsave"' in cards[1] and 'data-testid="dismiss"' not in cards[1]
+    assert 'data-testid="dismiss"' in cards[0]
+    assert titles(client.get("/matches/needs/marked?mark=dismiss", headers=EN).get_data(as_text=True)) == []
+    assert 'data-testid="need-status">已关闭<' in client.get("/matches/needs/marked", headers=ZH).get_data(as_text=True)
+    client.post(f"/matches/needs/{ids['other_need']}/clear", data={"csrf_token": token}, headers=EN)
+    assert titles(client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)) == ["Lidar chip Series A"]
 
 
 def test_a_bank_has_its_own_marked_needs_and_a_startup_has_none(client, market):

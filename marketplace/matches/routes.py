@@ -78,7 +78,8 @@ def sizing(product_id: int) -> Any:
 @bp.get("/needs/marked")
 @role_required(Role.INVESTOR, Role.BANK)
 def marked() -> Any:
-    """The open needs the viewer's organization saved, or set aside as not for it (to bring back)."""
+    """The needs the viewer's organization saved (closed and funded ones too), or set aside as not for it
+    (open ones, to bring back)."""
     try:
         tab = InteractionAction(request.args.get("mark", InteractionAction.SAVE.value))
     except ValueError:

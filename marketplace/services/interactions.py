@@ -61,15 +61,18 @@ def marks_of(session: Session, org_id: int, need_ids: list[int]) -> dict[int, In
 
 
 def marked(session: Session, org_id: int, action: InteractionAction) -> list[FundingNeed]:
-    """The open needs the organization saved (or dismissed), the latest marked first: where a
-    saved need is found again and a dismissed one brought back."""
+    """The needs the organization saved (or dismissed), the latest marked first: where a saved
+    need is found again, closed and funded ones too (what became of a round one watched is news),
+    and a dismissed one brought back (open ones only: the others are in no ranked list)."""
     if action not in MARKS:
         raise ValueError(action)
+    shown = (NeedStatus.OPEN,) if action == InteractionAction.DISMISS else \
+        (NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.FUNDED)
     return list(session.scalars(
         sa.select(FundingNeed).join(Interaction, sa.and_(Interaction.target_kind == TargetKind.NEED,
                                                          Interaction.target_id == FundingNeed.id))
         .where(Interaction.organization_id == org_id, Interaction.action == action,
-               FundingNeed.status == NeedStatus.OPEN)
+               FundingNeed.status.in_(shown))
         .order_by(Interaction.created_at.desc(), Interaction.id.desc()).options(*LIST_LOADS)))
 
 
