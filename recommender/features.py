@@ -795,15 +795,20 @@ class PairFeaturizer(BaseEstimator):
                 dec = np.diff(matrix.indptr)[i] > 0
                 declared += dec
                 met += dec & (_member(matrix, i, side.values[f][r]) > 0)
-        # a round asking for a range meets a ticket range that overlaps it
-        least = np.fmin(side.rounds.amount_min[r], side.rounds.amount[r])
-        for high, low, lo, hi in ((side.rounds.stage_rank[r], side.rounds.stage_rank[r], self.stage_min_[i],
-                                   self.stage_max_[i]),
-                                  (side.rounds.amount[r], least, self.ticket_min_[i], self.ticket_max_[i])):
-            dec = (np.isfinite(lo) | np.isfinite(hi)) & np.isfinite(high)
+        rounds = side.rounds
+        for dec, fit in (range_fit(rounds.stage_rank[r], rounds.stage_rank[r], self.stage_min_[i], self.stage_max_[i]),
+                         range_fit(rounds.least_amount(r), rounds.amount[r], self.ticket_min_[i], self.ticket_max_[i])):
             declared += dec
-            met += dec & (high >= np.nan_to_num(lo, nan=-np.inf)) & (low <= np.nan_to_num(hi, nan=np.inf))
+            met += fit
         return np.where(declared > 0, met / np.maximum(declared, 1), np.nan)
+
+
+def range_fit(low, high, lo, hi) -> tuple[np.ndarray, np.ndarray]:
+    """Whether a declared range [lo, hi] speaks of a value or range [low, high] (it declares a bound,
+    NaN being none, and the value is known), and whether the two overlap: a round asking for
+    CNY 8M to 12M meets a ticket of 1M to 10M, as the marketplace's amount filters say."""
+    declared = (np.isfinite(lo) | np.isfinite(hi)) & np.isfinite(high)
+    return declared, declared & (high >= np.nan_to_num(lo, nan=-np.inf)) & (low <= np.nan_to_num(hi, nan=np.inf))
 
 
 def _finite_range(x: np.ndarray) -> tuple[float, float]:

@@ -149,6 +149,10 @@ class RoundTable:
     def __len__(self) -> int:
         return len(self.key)
 
+    def least_amount(self, rows) -> np.ndarray:
+        """The least amount each round would take: its ``amount_min``, else its one amount."""
+        return np.fmin(self.amount_min[rows], self.amount[rows])
+
     def take(self, index) -> RoundTable:
         index = np.asarray(index, dtype=np.int64) if not isinstance(index, np.ndarray) or index.dtype != bool else index
         return RoundTable(**{f.name: getattr(self, f.name)[index] for f in fields(self)})

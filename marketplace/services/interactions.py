@@ -66,13 +66,13 @@ def marked(session: Session, org_id: int, action: InteractionAction) -> list[Fun
     and a dismissed one brought back (open ones only: the others are in no ranked list)."""
     if action not in MARKS:
         raise ValueError(action)
-    shown = (NeedStatus.OPEN,) if action == InteractionAction.DISMISS else \
-        (NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.FUNDED)
+    shown = FundingNeed.status == NeedStatus.OPEN if action == InteractionAction.DISMISS else \
+        FundingNeed.status != NeedStatus.DRAFT
     return list(session.scalars(
         sa.select(FundingNeed).join(Interaction, sa.and_(Interaction.target_kind == TargetKind.NEED,
                                                          Interaction.target_id == FundingNeed.id))
         .where(Interaction.organization_id == org_id, Interaction.action == action,
-               FundingNeed.status.in_(shown))
+               shown)
         .order_by(Interaction.created_at.desc(), Interaction.id.desc()).options(*LIST_LOADS)))
 
 

@@ -32,6 +32,7 @@ from marketplace.models.enums import LOAN_INSTRUMENTS, Instrument, NeedStatus, O
 from marketplace.services import deal_flow, interactions, loan_products
 from marketplace.services.deal_flow import NeedFilters
 from recommender import io as model_io
+from recommender.features import range_fit
 from recommender.model import LearnedRanker
 from recommender.prior import prior_ranker
 from recommender.rank import explain
@@ -174,7 +175,8 @@ class Engine:
         return [key for key in offers if key not in self.serves or (open_need and self.serves[key][at])]
 
     def _fits(self, rounds: RoundTable, row: int, viewer: str) -> dict:
-        """A need meets a ticket or product range that overlaps its own, as the deal flow's filters say."""
+        """The declared criteria the round meets (``range_fit``: a need meets a ticket or product range
+        that overlaps its own), as the recommender's thesis-fit feature counts them."""
         at = np.searchsorted(self.declared.id, viewer)
         if at >= len(self.declared) or self.declared.id[at] != viewer:
             return {}
@@ -183,9 +185,10 @@ class Engine:
         if (rounds.sector[row] and rounds.sector[row] in d.sectors[0]) or \
                 (rounds.sector_group[row] and rounds.sector_group[row] in d.sector_groups[0]):
             fits.append("sector")
-        if d.stage_min[0] <= rounds.stage_rank[row] <= d.stage_max[0]:
+        rank = rounds.stage_rank[row]
+        if range_fit(rank, rank, d.stage_min[0], d.stage_max[0])[1]:
             fits.append("stage")
-        if d.ticket_min[0] <= rounds.amount[row] and np.fmin(rounds.amount_min[row], rounds.amount[row]) <= d.ticket_max[0]:
+        if range_fit(rounds.least_amount(row), rounds.amount[row], d.ticket_min[0], d.ticket_max[0])[1]:
             fits.append("ticket")
         return {"fits": fits, "ticket": [float(d.ticket_min[0]), float(d.ticket_max[0])] if "ticket" in fits else None}
 
