@@ -44,6 +44,7 @@ REASON_FEATURES: dict[str, tuple[str, ...]] = {
     "text_similarity": ("text_similarity",),
 }
 REASON_CODES = tuple(REASON_FEATURES)
+_COLUMN = {name: k for k, name in enumerate(FEATURE_NAMES)}
 
 
 @dataclass
@@ -112,19 +113,19 @@ def explain_rows(ranker: BaseRanker, rounds: RoundTable, round_index, investor_r
     feat: PairFeaturizer = ranker.featurizer_
     linear, _ = ranker.models_for(direction)
     contrib = reason_contributions(linear, x)
-    codes = np.array(REASON_CODES)
-    col = {n: k for k, n in enumerate(FEATURE_NAMES)}
+    # plain lists: a server explains 50 matches a request, one value at a time
+    orders = np.argsort(-contrib, axis=1, kind="stable").tolist()
+    contrib, rows = contrib.tolist(), x.tolist()
+    round_index, investor_rows = np.asarray(round_index).tolist(), np.asarray(investor_rows).tolist()
     out = []
-    for p in range(len(x)):
-        order = np.argsort(-contrib[p], kind="stable")
+    for p, order in enumerate(orders):
         reasons = []
-        row = x[p].tolist()
         for g in order:
-            if contrib[p, g] <= 0 or len(reasons) >= limit:
+            if contrib[p][g] <= 0 or len(reasons) >= limit:
                 break
-            values = _values(codes[g], feat, rounds, int(round_index[p]), int(investor_rows[p]), row, col)
+            values = _values(REASON_CODES[g], feat, rounds, round_index[p], investor_rows[p], rows[p], _COLUMN)
             if values is not None:
-                reasons.append((str(codes[g]), values))
+                reasons.append((REASON_CODES[g], values))
         out.append(reasons)
     return out
 

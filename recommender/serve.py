@@ -82,9 +82,12 @@ class RoundIndex:
         groups = {"investor": INVESTOR_FEATURES, "company": COMPANY_COLUMNS, "profile": PROFILE_COLUMNS,
                   "content": CONTENT_COLUMNS, **FIELD_COLUMNS}
         self.parts = {name: partial_model(self.linear, names) for name, names in groups.items()}
-        # the content columns the model weighs (the others need not be computed)
-        self.content_parts = {name: part for name in CONTENT_COLUMNS
-                              if len((part := partial_model(self.linear, [name])).columns_)}
+        # the content columns the model weighs (the others need not be computed), and the content
+        # column each of the content part's expanded columns comes from
+        content = self.parts["content"]
+        self.content_weighed = tuple(CONTENT_COLUMNS[k] for k in np.unique(content.columns_))
+        self.content_source = np.concatenate([content.columns_, content.columns_[content.nan_columns_],
+                                              content.columns_[content.log_columns_]])
         self.round_score = partial_model(self.linear, ROUND_FEATURES).decision_function(
             _matrix(self.side.columns, ROUND_FEATURES, len(rounds))) + self.linear.intercept_
         # rounds alike in every field and in stage rank share their field and profile columns
@@ -152,9 +155,10 @@ class RoundIndex:
             score[related] += company
         return score, read
 
-    def _feature_rows(self, i: int, rows: np.ndarray, read: dict) -> np.ndarray:
+    def _feature_rows(self, i: int, rows: np.ndarray, read: dict, content: dict[str, np.ndarray]) -> np.ndarray:
         """``transform_side`` of (``rows``, investor row ``i``), gathered from the columns read for the
-        sums (the same values: the same functions of the same inputs)."""
+        sums and the ``content`` columns computed for these rows (the same values: the same functions
+        of the same inputs)."""
         columns = {name: column[rows] for name, column in self.side.columns.items()}
         columns.update(read["investor"])
         classes = self.round_class[rows]
@@ -166,22 +170,26 @@ class RoundIndex:
         hit = related[pos] == rows if len(related) else np.zeros(len(rows), bool)
         at = np.where(hit, pos + read["probe"], 0)
         columns.update({name: column[at] for name, column in read["company"].items()})
-        columns.update(self.featurizer.content_columns(self.side, rows, np.full(len(rows), i)))
+        columns.update(content)
+        rest = [name for name in CONTENT_COLUMNS if name not in content]
+        columns.update(self.featurizer.content_columns(self.side, rows, np.full(len(rows), i), rest))
         return _matrix(columns, FEATURE_NAMES, len(rows))
 
     def _content_bounds(self, i: int) -> tuple[float, float]:
         """The least and the most ``CONTENT_COLUMNS`` may add to a round's score for investor row ``i``:
         each term of the log-linear model is monotone in its feature, so its bounds are at the ends
         of the feature's range (or at a missing value)."""
-        low = high = 0.0
         ranges = self.featurizer.content_ranges(self.side, i)
-        for name, part in self.content_parts.items():
-            ends = np.array([[ranges[name][0]], [ranges[name][1]], [np.nan]], dtype=np.float32)
-            terms = part._standard(ends) * part.coef_
-            missing = terms[2].sum()
-            low += min(terms[:2].min(axis=0).sum(), missing)
-            high += max(terms[:2].max(axis=0).sum(), missing)
-        return low, high
+        ends = np.full((3, len(CONTENT_COLUMNS)), np.nan, dtype=np.float32)  # the lows, the highs, missing
+        for name in self.content_weighed:
+            ends[:2, CONTENT_COLUMNS.index(name)] = ranges[name]
+        part = self.parts["content"]
+        terms = part._standard(ends) * part.coef_
+        n, source = len(CONTENT_COLUMNS), self.content_source
+        missing = np.bincount(source, weights=terms[2], minlength=n)
+        low = np.bincount(source, weights=terms[:2].min(axis=0), minlength=n)
+        high = np.bincount(source, weights=terms[:2].max(axis=0), minlength=n)
+        return float(np.minimum(low, missing).sum()), float(np.maximum(high, missing).sum())
 
     def _ranked(self, investor_id: str, k: int, mask: np.ndarray | None):
         """(rounds, their final scores, their feature rows, investor row): the best ``k`` on the
@@ -202,10 +210,11 @@ class RoundIndex:
         # of the m-th best without it; then within 2 tolerances of the m-th best with it
         low, high = self._content_bounds(i)
         rows = _at_least(score, m, high - low + 2 * self.tolerance)
-        content = feat.content_columns(self.side, rows, np.full(len(rows), i), self.content_parts)
+        content = feat.content_columns(self.side, rows, np.full(len(rows), i), self.content_weighed)
         score = score[rows] + self.parts["content"].decision_function(_matrix(content, CONTENT_COLUMNS, len(rows)))
-        candidates = rows[_at_least(score, m, 2 * self.tolerance)]
-        x = self._feature_rows(i, candidates, read)
+        chosen = _at_least(score, m, 2 * self.tolerance)
+        candidates = rows[chosen]
+        x = self._feature_rows(i, candidates, read, {name: column[chosen] for name, column in content.items()})
         final = _final_scores(self.ranker, x, shortlist, "rounds")
         best = np.lexsort((candidates, -final))[:k]
         return candidates[best], final[best], x[best], i

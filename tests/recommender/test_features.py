@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from recommender.evaluate import make_split
-from recommender.features import FEATURE_NAMES, PairFeaturizer, tokens
+from recommender.features import FEATURE_NAMES, PairFeaturizer, lookup, tokens
 from recommender.records import Dataset, Interaction, Investor, Round, RoundTable
 from recommender.synthetic import make_marketplace
 
@@ -95,6 +95,12 @@ def test_a_round_asking_for_a_range_meets_a_ticket_range_that_overlaps_it(small)
                              "thesis-only")[COL["thesis_fit"]]
            for amounts in ((15e6, 30e6), (25e6, 30e6), (None, 30e6))}
     assert fit == {(15e6, 30e6): 1, (25e6, 30e6): pytest.approx(2 / 3), (None, 30e6): pytest.approx(2 / 3)}
+
+
+def test_an_id_longer_than_every_known_one_is_unknown_even_when_it_begins_with_one():
+    known = np.array(["c1", "c12", "c123"])
+    assert lookup(known, ["c1234", "c12", "c123", "c12345", "b"]).tolist() == [3, 1, 2, 3, 3]
+    assert lookup(known.astype(object), ["c1234", "c12"]).tolist() == [3, 1]
 
 
 def test_chinese_text_is_cut_into_character_pairs():

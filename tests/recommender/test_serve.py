@@ -65,7 +65,8 @@ def test_the_summed_score_is_the_log_linear_score_from_the_same_feature_rows(ind
         score, read = index._scores_but_content(i)
         np.testing.assert_allclose(score + content, ranker.linear_.decision_function(x), rtol=0, atol=1e-6)
         rows = np.random.default_rng(0).choice(n, 300, replace=False)
-        np.testing.assert_array_equal(index._feature_rows(i, rows, read), x[rows])
+        weighed = feat.content_columns(index.side, rows, np.full(len(rows), i), index.content_weighed)
+        np.testing.assert_array_equal(index._feature_rows(i, rows, read, weighed), x[rows])
         low, high = index._content_bounds(i)
         assert low - 1e-6 <= content.min() and content.max() <= high + 1e-6
 
