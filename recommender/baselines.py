@@ -5,7 +5,7 @@ import numpy as np
 
 from .base import BaseRanker
 from .features import PairFeaturizer, lookup
-from .records import Dataset, RoundTable
+from .records import Dataset, RoundTable, distinct
 
 # Earlier investors of the company are ranked first by adding this to their scores.
 FIRST = 1e6
@@ -15,7 +15,7 @@ def _positive_pairs(X: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(investor ids, investor codes, round rows) of the distinct positive (investor, round) pairs."""
     pos = X.positive()
     ids, codes = np.unique(np.asarray(X.investor[pos], dtype=str), return_inverse=True)
-    pairs = np.unique(codes.astype(np.int64) * (len(X.rounds) + 1) + X.round[pos])
+    pairs = distinct(codes.astype(np.int64) * (len(X.rounds) + 1) + X.round[pos])
     return ids, pairs // (len(X.rounds) + 1), pairs % (len(X.rounds) + 1)
 
 
@@ -69,7 +69,7 @@ class SectorStageRanker(BaseRanker):
         self.cell_counts_[:, -1] = 0
         companies = np.asarray(X.rounds.company, dtype=str)
         self.companies_ = np.unique(companies)
-        self.earlier_keys_ = np.unique(lookup(self.companies_, companies[rows]) * (n + 1) + codes)
+        self.earlier_keys_ = distinct(lookup(self.companies_, companies[rows]) * (n + 1) + codes)
         return self
 
     def _score(self, rounds: RoundTable, investors: np.ndarray, **options) -> np.ndarray:

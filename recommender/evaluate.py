@@ -33,7 +33,7 @@ from .base import BaseRanker, top_k
 from .baselines import PopularityRanker, ProfileRanker, RandomRanker, SectorStageRanker
 from .datasets import load_crunchbase, seen_companies
 from .model import LearnedRanker
-from .records import Dataset, RoundTable, add_years, from_day, to_day
+from .records import Dataset, RoundTable, add_years, distinct, from_day, to_day
 
 K_LIST = (10, 50)
 OUT_K = 50
@@ -98,7 +98,7 @@ def make_split(data: Dataset, train_until, test_until=None, min_train_rounds: in
         np.zeros(len(inv), bool)
     rnd = data.round[pos][is_cand]
     inv = inv[is_cand]
-    test_rows = np.unique(rnd)
+    test_rows = distinct(rnd)
     relevant = np.zeros((len(test_rows), len(candidates)), dtype=bool)
     relevant[np.searchsorted(test_rows, rnd), inv] = True
     rounds = data.rounds.take(test_rows)

@@ -38,7 +38,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils.extmath import randomized_svd
 
-from .records import Dataset, InvestorTable, RoundTable
+from .records import Dataset, InvestorTable, RoundTable, distinct
 
 ROUND_FEATURES = ("log_amount", "stage_rank", "company_rounds", "company_investors", "company_days_since_last",
                   "sector_popularity", "region_popularity")
@@ -297,7 +297,7 @@ class PairFeaturizer(BaseEstimator):
         self._fit_vocabularies(rounds, table, rnd)
         values = self._round_values(rounds)
         widths = {f: s + 1 for f, s in self._field_sizes().items()}
-        funded = np.unique(rnd)
+        funded = distinct(rnd)
         funded_decay = 0.5 ** (np.maximum(as_of - rounds.day[funded], 0) / float(self.half_life_days))
         self._fit_profiles(table, inv, rnd, w, wd, values, widths, n, funded, funded_decay)
         self._fit_activity(table, rounds, inv, rnd, w, wd, day, age, n)
@@ -471,7 +471,7 @@ class PairFeaturizer(BaseEstimator):
         self.company_rounds_ = np.bincount(comp_all, minlength=nc).astype(np.float64)
         self.company_last_day_ = _last_by_group(comp_all, rounds.day.astype(np.float64), nc)
         comp = comp_all[rnd]
-        funded = np.unique(comp * (len(rounds) + 1) + rnd) // (len(rounds) + 1)
+        funded = distinct(comp * (len(rounds) + 1) + rnd) // (len(rounds) + 1)
         self.company_funded_rounds_ = np.bincount(funded, minlength=nc).astype(np.float64)
         self.company_last_funded_day_ = _last_by_group(comp, day, nc)
         ckey = comp * N + inv

@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 from .base import BaseRanker
 from .features import FEATURE_NAMES, PairFeaturizer, lookup
-from .records import Dataset, RoundTable, add_years
+from .records import Dataset, RoundTable, add_years, distinct
 
 # A pair left off the shortlist ranks below every pair on it.
 OFF_SHORTLIST = 1e3
@@ -62,14 +62,14 @@ def training_questions(X: Dataset, cut: int, end: int, min_investor_rounds: int)
     in_period = np.zeros(len(X.rounds), bool)
     in_period[rows] = True
     pos = X.positive() & in_period[X.round]
-    inv, rnd = np.asarray(X.investor[pos], dtype=str), X.round[pos]
-    keep = lookup(candidates, inv) < len(candidates)
-    inv, rnd = inv[keep], rnd[keep]
-    order = np.argsort(rnd, kind="stable")
-    inv, rnd = inv[order], rnd[order]
+    code, rnd = lookup(candidates, X.investor[pos]), X.round[pos]
+    keep = code < len(candidates)
+    # distinct (round, candidate) pairs, by round, then by candidate id (``candidates`` is sorted)
+    pairs = distinct(rnd[keep] * (len(candidates) + 1) + code[keep])
+    rnd, code = pairs // (len(candidates) + 1), pairs % (len(candidates) + 1)
     questions, starts = np.unique(rnd, return_index=True)
-    positives = np.split(inv, starts[1:]) if len(rnd) else []
-    return history, candidates, questions, [np.unique(p) for p in positives]
+    positives = np.split(np.asarray(candidates, dtype=str)[code], starts[1:]) if len(rnd) else []
+    return history, candidates, questions, positives
 
 
 class LogLinear(BaseEstimator):
@@ -345,10 +345,10 @@ class LearnedRanker(BaseRanker):
             for q, (pos_ids, early) in enumerate(zip(positives, earlier)):
                 pos_idx = feat.investor_index(pos_ids)
                 taken[pos_idx] = True
-                hard = np.unique(early[~taken[early]])
+                hard = distinct(early[~taken[early]])
                 taken[hard] = True
                 sample = cand_idx[rng.choice(n_c, size=k, replace=False)]
-                rand = np.unique(sample[~taken[sample]])
+                rand = distinct(sample[~taken[sample]])
                 taken[pos_idx] = taken[hard] = False
                 # the random negatives stand for every candidate that is neither positive nor hard
                 w_rand = (n_c - len(pos_idx) - len(hard)) / max(len(rand), 1)

@@ -32,7 +32,7 @@ from .features import (COMPANY_COLUMNS, CONTENT_COLUMNS, COSINE_FIELDS, FEATURE_
                        INVESTOR_FEATURES, PROFILE_COLUMNS, ROUND_FEATURES, _ranges)
 from .model import OFF_SHORTLIST, LogLinear
 from .rank import Match, explain_rows, rank_investors
-from .records import RoundTable
+from .records import RoundTable, distinct
 
 
 def partial_model(linear: LogLinear, names: Sequence[str]) -> LogLinear:
@@ -119,7 +119,7 @@ class RoundIndex:
             starts = np.searchsorted(sorted_company, dismissed)
             ends = np.searchsorted(sorted_company, dismissed, side="right")
             rows = np.r_[rows, self.company_order[_ranges(starts, ends)]]
-        return np.unique(rows)
+        return distinct(rows)
 
     def _scores_but_content(self, i: int) -> tuple[np.ndarray, dict]:
         """Every round's log-linear score for investor row ``i`` without ``CONTENT_COLUMNS``' part, and

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .records import Dataset, InvestorTable, RoundTable
+from .records import Dataset, InvestorTable, RoundTable, distinct
 
 STAGES = ("seed", "series_a", "series_b", "series_c_plus")
 KINDS = ("angel", "vc", "corporate")
@@ -119,7 +119,7 @@ def _draw_history(rng, n_interactions, n_sectors, n_regions, years, follow_rate)
         pick = starts[p] + rng.integers(0, slots[p])
         slot_inv[is_slot] = slot_inv[pick]
 
-    pairs = np.unique(slot_round * n_inv + slot_inv)
+    pairs = distinct(slot_round * n_inv + slot_inv)
     rr, ii = pairs // n_inv, pairs % n_inv
     iso = (np.datetime64("1970-01-01") + day.astype("timedelta64[D]")).astype(str)
     keys = np.array([f"c{c}|{STAGES[s]}|{d}" for c, s, d in zip(comp, stage, iso)], dtype=object)

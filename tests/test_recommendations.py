@@ -307,9 +307,9 @@ def test_a_saved_need_stays_saved_when_its_round_closes_and_a_dismissed_one_leav
     for need_id, action in ((ids["other_need"], "save"), (ids["chip_need"], "save"), (ids["bio_need"], "dismiss")):
         client.post(f"/matches/needs/{need_id}/{action}", data={"csrf_token": token}, headers=EN)
 
-    def close(s, need_id):
+    def close(s, need_id, status=NeedStatus.CLOSED):
         need = s.get(FundingNeed, need_id)
-        need_service.update(s, need.startup_id, need_id, {"status": NeedStatus.CLOSED})
+        need_service.update(s, need.startup_id, need_id, {"status": status})
 
     run_in(lambda s: close(s, ids["other_need"]))
     run_in(lambda s: close(s, ids["bio_need"]))
@@ -323,6 +323,10 @@ def test_a_saved_need_stays_saved_when_its_round_closes_and_a_dismissed_one_leav
     assert 'data-testid="need-status">已关闭<' in client.get("/matches/needs/marked", headers=ZH).get_data(as_text=True)
     client.post(f"/matches/needs/{ids['other_need']}/clear", data={"csrf_token": token}, headers=EN)
     assert titles(client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)) == ["Lidar chip Series A"]
+    run_in(lambda s: close(s, ids["chip_need"], NeedStatus.FUNDED))
+    saved = client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)
+    assert titles(saved) == ["Lidar chip Series A"] and 'data-testid="need-status">Funded<' in saved
+    assert 'data-testid="need-status">已完成融资<' in client.get("/matches/needs/marked", headers=ZH).get_data(as_text=True)
 
 
 def test_a_bank_has_its_own_marked_needs_and_a_startup_has_none(client, market):
