@@ -37,8 +37,9 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The suite runs on two pytest-xdist workers (this machine has two cores); an idle worker steals
-# tests from the other (29 Nov, this machine: 761 s for the whole suite with PostgreSQL, Redis and
-# chromium; 982 s before the longest tests ran on one database only, see tests/conftest.py);
+# tests from the other (29 Nov, this machine: 682 to 761 s for the whole suite with PostgreSQL, Redis
+# and chromium, 924 s in a slower hour, when benchmarks took up to 1.8 times as long; 982 s before the longest
+# tests ran on one database only, see tests/conftest.py);
 # `make test PYTEST_XDIST=` runs it in a single process.
 PYTEST_XDIST ?= -n 2 --dist worksteal
 test: install-test
