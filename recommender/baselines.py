@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .base import BaseRanker
-from .features import PairFeaturizer, lookup
-from .records import Dataset, RoundTable, distinct
+from .features import PairFeaturizer
+from .records import Dataset, RoundTable, distinct, lookup
 
 # Earlier investors of the company are ranked first by adding this to their scores.
 FIRST = 1e6

@@ -38,7 +38,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils.extmath import randomized_svd
 
-from .records import Dataset, InvestorTable, RoundTable, distinct
+from .records import Dataset, InvestorTable, RoundTable, distinct, lookup
 
 ROUND_FEATURES = ("log_amount", "stage_rank", "company_rounds", "company_investors", "company_days_since_last",
                   "sector_popularity", "region_popularity")
@@ -121,21 +121,6 @@ def _hashed(texts) -> sp.csr_matrix:
 
 # The most (investor, value) cells of a profile looked up in a dense table (16 MB of float32).
 DENSE_CELLS = 4_000_000
-
-
-def lookup(vocab: np.ndarray, values) -> np.ndarray:
-    """Positions of ``values`` in the sorted ``vocab``; ``len(vocab)`` (the unknown value) if absent."""
-    values = np.asarray(values, dtype=str)
-    if len(vocab) == 0:
-        return np.zeros(len(values), dtype=np.int64)
-    # searched at the vocabulary's own width: at a wider one numpy would copy the whole vocabulary
-    # (a query a server makes per match); a value cut to that width cannot be in it
-    known = True
-    if vocab.dtype.kind == "U" and values.dtype.itemsize > vocab.dtype.itemsize:
-        known = np.strings.str_len(values) <= vocab.dtype.itemsize // np.dtype("U1").itemsize
-        values = values.astype(vocab.dtype)
-    pos = np.minimum(np.searchsorted(vocab, values), len(vocab) - 1)
-    return np.where(known & (vocab[pos] == values), pos, len(vocab)).astype(np.int64)
 
 
 def _vocab(values, limit: int) -> np.ndarray:

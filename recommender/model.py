@@ -34,8 +34,8 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from .base import BaseRanker
-from .features import FEATURE_NAMES, PairFeaturizer, lookup
-from .records import Dataset, RoundTable, add_years, distinct
+from .features import FEATURE_NAMES, PairFeaturizer
+from .records import Dataset, RoundTable, add_years, distinct, lookup
 
 # A pair left off the shortlist ranks below every pair on it.
 OFF_SHORTLIST = 1e3

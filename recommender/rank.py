@@ -20,8 +20,8 @@ from functools import lru_cache
 import numpy as np
 
 from .base import BaseRanker, top_k
-from .features import FEATURE_NAMES, PairFeaturizer, lookup
-from .records import RoundTable, from_day
+from .features import FEATURE_NAMES, PairFeaturizer
+from .records import RoundTable, from_day, lookup
 
 # Which features speak for which reason (round-level features speak for none: they are the same
 # for every investor of a round).

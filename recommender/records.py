@@ -39,6 +39,21 @@ def distinct(values) -> np.ndarray:
     return a[first]
 
 
+def lookup(vocab: np.ndarray, values) -> np.ndarray:
+    """Positions of ``values`` in the sorted ``vocab``; ``len(vocab)`` (the unknown value) if absent."""
+    values = np.asarray(values, dtype=str)
+    if len(vocab) == 0:
+        return np.zeros(len(values), dtype=np.int64)
+    # searched at the vocabulary's own width: at a wider one numpy would copy the whole vocabulary
+    # (a query a server makes per match); a value cut to that width cannot be in it
+    known = True
+    if vocab.dtype.kind == "U" and values.dtype.itemsize > vocab.dtype.itemsize:
+        known = np.strings.str_len(values) <= vocab.dtype.itemsize // np.dtype("U1").itemsize
+        values = values.astype(vocab.dtype)
+    pos = np.minimum(np.searchsorted(vocab, values), len(vocab) - 1)
+    return np.where(known & (vocab[pos] == values), pos, len(vocab)).astype(np.int64)
+
+
 def to_day(value: date | str | int | np.integer) -> int:
     """A date, ``YYYY-MM-DD`` text or a day number -> days since 1970-01-01."""
     if isinstance(value, (int, np.integer)):
@@ -318,11 +333,10 @@ class Dataset:
         """``np.unique(names, return_inverse=True)``, found in the investor table when it is sorted
         and holds every name: a search, where sorting a million names took seconds."""
         table = np.asarray(self.investors.id, dtype=str)
-        text = np.asarray(names, dtype=str)
-        if len(table) and len(text) and np.all(table[:-1] < table[1:]):
-            pos = np.minimum(np.searchsorted(table, text), len(table) - 1)
-            if np.all(table[pos] == text):
-                present, inverse = np.unique(pos, return_inverse=True)
+        if len(table) and len(names) and np.all(table[:-1] < table[1:]):
+            codes = lookup(table, names)
+            if np.all(codes < len(table)):
+                present, inverse = np.unique(codes, return_inverse=True)
                 return np.asarray(self.investors.id)[present].astype(names.dtype), inverse
         return np.unique(names, return_inverse=True)
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from recommender.evaluate import make_split
-from recommender.features import FEATURE_NAMES, PairFeaturizer, lookup, tokens
-from recommender.records import Dataset, Interaction, Investor, Round, RoundTable
+from recommender.features import FEATURE_NAMES, PairFeaturizer, tokens
+from recommender.records import Dataset, Interaction, Investor, Round, RoundTable, distinct, lookup
 from recommender.synthetic import make_marketplace
 
 COL = {n: k for k, n in enumerate(FEATURE_NAMES)}
