@@ -47,8 +47,21 @@ class BaseRanker(BaseEstimator):
         return hasattr(self, "investors_")
 
 
+# Ranks are decided on scores rounded to this many decimals: the same pair scored in blocks of
+# different sizes (the exhaustive ranking, the serving index) can differ in the last bits of its
+# float64 score, and rounding makes such pairs tie exactly, so that both order them by position.
+RANK_DECIMALS = 9
+
+
+def rank_scores(scores: np.ndarray) -> np.ndarray:
+    """``scores`` as ranks compare them: rounded to ``RANK_DECIMALS`` (ties then keep position order)."""
+    return np.round(scores, RANK_DECIMALS)
+
+
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column positions of each row's ``k`` best scores, best first; ties keep column order."""
+    """Column positions of each row's ``k`` best scores (``rank_scores``), best first; ties keep
+    column order."""
+    scores = rank_scores(scores)
     k = min(k, scores.shape[1])
     if k == 0:
         return np.zeros((scores.shape[0], 0), dtype=np.int64)

@@ -30,6 +30,7 @@ import numpy as np
 
 from .features import (COMPANY_COLUMNS, CONTENT_COLUMNS, COSINE_FIELDS, FEATURE_NAMES, FIELD_COLUMNS,
                        INVESTOR_FEATURES, PROFILE_COLUMNS, ROUND_FEATURES, _ranges)
+from .base import rank_scores
 from .model import OFF_SHORTLIST, LogLinear
 from .rank import Match, explain_rows, rank_investors
 from .records import RoundTable, distinct
@@ -216,7 +217,7 @@ class RoundIndex:
         candidates = rows[chosen]
         x = self._feature_rows(i, candidates, read, {name: column[chosen] for name, column in content.items()})
         final = _final_scores(self.ranker, x, shortlist, "rounds")
-        best = np.lexsort((candidates, -final))[:k]
+        best = np.lexsort((candidates, -rank_scores(final)))[:k]
         return candidates[best], final[best], x[best], i
 
     def top_rounds(self, investor_id: str, k: int = 50, mask: np.ndarray | None = None,
@@ -263,6 +264,6 @@ def top_investors(ranker, rounds: RoundTable, round_row: int, investor_ids: Sequ
     inv = feat.investor_index(ids)
     x = feat.transform_side(side, np.zeros(len(ids), np.int64), inv)
     final = _final_scores(ranker, x, min(ranker.shortlist, len(ids)), "investors")
-    best = np.lexsort((np.arange(len(ids)), -final))[:k]
+    best = np.lexsort((np.arange(len(ids)), -rank_scores(final)))[:k]
     why = explain_rows(ranker, side.rounds, np.zeros(len(best), np.int64), inv[best], x[best], reasons)
     return [Match(str(ids[c]), float(final[c]), w) for c, w in zip(best, why)]

@@ -1,13 +1,20 @@
-"""Small helpers that act as a browser would: read the form's CSRF token, then post."""
+"""Test helpers: where the shared data folder is, and acting as a browser would (read the form's
+CSRF token, then post)."""
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+ROOT = Path(__file__).resolve().parent.parent
+# The read-only shared folder beside the repository (ZJ_SHARED_DIR when a clone lives elsewhere)
+SHARED_CRUNCHBASE = Path(os.environ.get("ZJ_SHARED_DIR") or ROOT.parent / "shared") / "data" / "crunchbase-2013"
 
 
 def csrf_token(client: FlaskClient, page: str) -> str:

@@ -19,9 +19,8 @@ from marketplace.models.enums import InvestorKind
 from marketplace.services import crunchbase
 from marketplace.services.crunchbase import Fix, Skip
 from recommender.crunchbase import STAGE_BY_ROUND_TYPE, rows
+from tests.helpers import SHARED_CRUNCHBASE
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data" / "crunchbase-2013"
 
 COMPANY = ",".join(f"company_{c}" for c in ("permalink", "name", "category_code", "country_code", "state_code",
                                             "region", "city"))
@@ -267,9 +266,9 @@ def test_the_mapping_table_names_real_sectors_and_stages(session):
     assert set(STAGE_BY_ROUND_TYPE.values()) - {None} <= set(session.scalars(sa.select(Stage.code)))
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED}")
+@pytest.mark.skipif(not SHARED_CRUNCHBASE.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED_CRUNCHBASE}")
 def test_the_mapping_table_covers_every_category_code_of_the_shared_folder():
-    codes = {row["category_code"] for row in rows(SHARED, "companies")} - {""}
+    codes = {row["category_code"] for row in rows(SHARED_CRUNCHBASE, "companies")} - {""}
     assert len(codes) == 42
     assert codes <= set(crunchbase.sector_table())
 
@@ -284,10 +283,10 @@ def test_imported_data_is_credited_to_crunchbase(app, source, shown):
     assert ("https://info.crunchbase.com/docs/licensing-policy-v1/" in html) is shown
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED}")
+@pytest.mark.skipif(not SHARED_CRUNCHBASE.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED_CRUNCHBASE}")
 def test_the_shared_folder_imports_in_time_and_once(session, row_counts):
     started = time.perf_counter()
-    report = crunchbase.import_export(session, SHARED)
+    report = crunchbase.import_export(session, SHARED_CRUNCHBASE)
     assert time.perf_counter() - started < 60
     # README: 15,271 companies, 26,159 round rows, 45,752 investment rows. Not imported: 30 rounds of
     # companies missing from the companies file, and the 45 investments in them; 113 round rows repeat
@@ -299,7 +298,7 @@ def test_the_shared_folder_imports_in_time_and_once(session, row_counts):
     assert report.fixed[Fix.MERGED_ROUND].count == 113
     assert report.fixed[Fix.MANGLED_NAME].examples == ["crunchbase-companies.csv line 3: /company/n-plusn"]
     before = row_counts()
-    again = crunchbase.import_export(session, SHARED)
+    again = crunchbase.import_export(session, SHARED_CRUNCHBASE)
     assert row_counts() == before
     assert {kind: t.added + t.updated for kind, t in again.tallies().items()} == \
         {"companies": 0, "investors": 0, "rounds": 0, "investments": 0}

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from recommender import crunchbase
+from tests.helpers import SHARED_CRUNCHBASE
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data" / "crunchbase-2013"
 
 
 def write(path: Path, lines: list[str], newline: str = "\r", encoding: str = "mac_roman") -> Path:
@@ -113,12 +112,12 @@ def test_stages_are_rungs_of_the_ladder():
     assert set(crunchbase.STAGE_BY_ROUND_TYPE.values()) - {None} <= ladder
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED}")
+@pytest.mark.skipif(not SHARED_CRUNCHBASE.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED_CRUNCHBASE}")
 def test_the_shared_folder_reads_as_its_readme_counts():
-    counts = {kind: sum(1 for _ in crunchbase.rows(SHARED, kind)) for kind in crunchbase.FILES}
+    counts = {kind: sum(1 for _ in crunchbase.rows(SHARED_CRUNCHBASE, kind)) for kind in crunchbase.FILES}
     assert counts == {"companies": 15_271, "rounds": 26_159, "investments": 45_752}
-    assert crunchbase.count_rows(SHARED) == sum(counts.values())
-    round_types = {row["funding_round_type"] for row in crunchbase.rows(SHARED, "rounds")}
+    assert crunchbase.count_rows(SHARED_CRUNCHBASE) == sum(counts.values())
+    round_types = {row["funding_round_type"] for row in crunchbase.rows(SHARED_CRUNCHBASE, "rounds")}
     assert round_types <= set(crunchbase.STAGE_BY_ROUND_TYPE)
-    names = {row["permalink"]: row["name"] for row in crunchbase.rows(SHARED, "companies")}
+    names = {row["permalink"]: row["name"] for row in crunchbase.rows(SHARED_CRUNCHBASE, "companies")}
     assert names["/company/n-plusn"] == "#NAME?" and names["/company/miasole"] == "MiaSolé"

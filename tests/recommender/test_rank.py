@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from recommender.base import top_k
 from recommender.rank import REASON_CODES, explain, rank_investors, rank_rounds
 
 
@@ -48,3 +49,12 @@ def test_rounds_for_an_investor_are_round_keys(ranker, later):
     investor = ranker.investors_[0]
     [matches] = rank_rounds(ranker, [investor], later, k=5)
     assert len(matches) == 5 and all(m.id in set(later.key) for m in matches)
+
+
+def test_scores_equal_but_for_their_last_bits_rank_in_position_order():
+    # the same pair scored in blocks of different sizes may differ in its last bits (BLAS kernels)
+    a = -1.3973085940021415
+    b = np.nextafter(a, 0.0)  # one bit higher
+    assert list(top_k(np.array([[0.0, a, b, -5.0]]), 3)[0]) == [0, 1, 2]
+    assert list(top_k(np.array([[0.0, b, a, -5.0]]), 3)[0]) == [0, 1, 2]
+    assert list(top_k(np.array([[0.0, a, a + 1e-6, -5.0]]), 3)[0]) == [0, 2, 1]  # a real difference counts
