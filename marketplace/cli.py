@@ -1,6 +1,8 @@
 """``flask`` commands, a group per area."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -152,14 +154,16 @@ def train(in_background: bool, if_missing: bool) -> None:
 
 @recs.command("evaluate-crunchbase")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--train-until", required=True, help="YYYY-MM-DD: train on rounds dated before it.")
-@click.option("--test-until", help="YYYY-MM-DD: test on rounds dated before it (default: a year on).")
+@click.option("--train-until", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="YYYY-MM-DD: train on rounds dated before it.")
+@click.option("--test-until", type=click.DateTime(["%Y-%m-%d"]),
+              help="YYYY-MM-DD: test on rounds dated before it (default: a year on).")
 @click.option("--min-train-rounds", default=5, show_default=True, help="Rounds before the split a candidate needs.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
               help="Write the learned ranker's top 50 per query as JSON lines.")
 @click.option("--score", type=click.Path(exists=True, dir_okay=False),
               help="Print the figures of a rankings file in the --out format instead of running the methods.")
-def evaluate_crunchbase(directory: str, train_until: str, test_until: str | None, min_train_rounds: int,
+def evaluate_crunchbase(directory: str, train_until: datetime, test_until: datetime | None, min_train_rounds: int,
                         out: str | None, score: str | None) -> None:
     """The offline benchmark of shared/data/crunchbase-2013/README.md, with the baselines measured alongside."""
     import time
@@ -171,8 +175,13 @@ def evaluate_crunchbase(directory: str, train_until: str, test_until: str | None
     def progress(message: str) -> None:
         click.echo(f"[{time.perf_counter() - started:6.1f}s] {message}", err=True)
 
-    if score:
-        results = evaluate.score_file(directory, score, train_until, test_until, min_train_rounds, progress=progress)
-    else:
-        results = evaluate.evaluate(directory, train_until, test_until, min_train_rounds, out, progress=progress)
+    train_until, test_until = train_until.date(), test_until and test_until.date()
+    try:
+        if score:
+            results = evaluate.score_file(directory, score, train_until, test_until, min_train_rounds,
+                                          progress=progress)
+        else:
+            results = evaluate.evaluate(directory, train_until, test_until, min_train_rounds, out, progress=progress)
+    except evaluate.SplitError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(evaluate.report(results))

@@ -62,6 +62,10 @@ LABELS = {
 }
 
 
+class SplitError(ValueError):
+    """The split asked for has nothing to measure (a message for the person who asked)."""
+
+
 @dataclass
 class Split:
     """The benchmark's questions: what is known, who may be ranked, and the answers."""
@@ -86,7 +90,7 @@ def make_split(data: Dataset, train_until, test_until=None, min_train_rounds: in
     start = to_day(train_until)
     end = to_day(test_until) if test_until is not None else add_years(start, 1)
     if end <= start:
-        raise ValueError("the test period must end after it starts (--test-until after --train-until)")
+        raise SplitError("the test period must end after it starts (--test-until after --train-until)")
     history = data.before(start)
     candidates, _ = history.investor_rounds(min_train_rounds)
     rows = data.rounds_between(start, end)
@@ -99,6 +103,13 @@ def make_split(data: Dataset, train_until, test_until=None, min_train_rounds: in
     rnd = data.round[pos][is_cand]
     inv = inv[is_cand]
     test_rows = distinct(rnd)
+    if len(test_rows) == 0:
+        dated = data.rounds.day
+        known = (f"the export's rounds are dated {from_day(dated.min())} to {from_day(dated.max())}" if len(dated)
+                 else "the export has no rounds")
+        raise SplitError(f"no round dated from {from_day(start)} to before {from_day(end)} has an investor with "
+                         f"{min_train_rounds} or more rounds before {from_day(start)} ({len(candidates)} such "
+                         f"investors; {known}): choose another --train-until or --test-until")
     relevant = np.zeros((len(test_rows), len(candidates)), dtype=bool)
     relevant[np.searchsorted(test_rows, rnd), inv] = True
     rounds = data.rounds.take(test_rows)
@@ -302,12 +313,15 @@ def main(argv: list[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"[{time.perf_counter() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
 
-    if args.score:
-        results = score_file(args.directory, args.score, args.train_until, args.test_until, args.min_train_rounds,
-                             progress=progress)
-    else:
-        results = evaluate(args.directory, args.train_until, args.test_until, args.min_train_rounds, args.out,
-                           methods, progress=progress)
+    try:
+        if args.score:
+            results = score_file(args.directory, args.score, args.train_until, args.test_until,
+                                 args.min_train_rounds, progress=progress)
+        else:
+            results = evaluate(args.directory, args.train_until, args.test_until, args.min_train_rounds, args.out,
+                               methods, progress=progress)
+    except SplitError as error:
+        parser.exit(1, f"error: {error}\n")
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -53,3 +53,18 @@ def test_the_rankings_file_scores_as_printed(tmp_path):
     assert scored.exit_code == 0, scored.output
     assert figures_row(scored.output, str(out)) == figures_row(printed.output, "learned ranker")
     assert "'rounds_left_out': 0" in scored.output and "'unknown': 0" in scored.output
+
+
+def test_a_split_with_nothing_to_measure_says_why_and_writes_nothing(tmp_path):
+    out, export = tmp_path / "rankings.jsonl", tiny_export(tmp_path)
+    runner = make_app("sqlite://").test_cli_runner()
+    args = ["recs", "evaluate-crunchbase", str(export), "--min-train-rounds", "2", "--out", str(out)]
+    late = runner.invoke(args=args + ["--train-until", "2013-01-01"])
+    assert late.exit_code == 1
+    assert "no round dated from 2013-01-01 to before 2014-01-01" in late.output
+    assert "the export's rounds are dated 2006-01-15 to 2012-09-15" in late.output
+    backwards = runner.invoke(args=args + ["--train-until", "2012-01-01", "--test-until", "2011-01-01"])
+    assert backwards.exit_code == 1 and "--test-until after --train-until" in backwards.output
+    not_a_date = runner.invoke(args=args + ["--train-until", "2012-13-01"])
+    assert not_a_date.exit_code == 2 and "'2012-13-01' does not match the format '%Y-%m-%d'" in not_a_date.output
+    assert not out.exists()
