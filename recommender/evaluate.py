@@ -133,11 +133,12 @@ def ranking_metrics(ranked: np.ndarray, relevant: np.ndarray) -> dict[str, np.nd
 
 
 def _mean(values: dict[str, np.ndarray], mask: np.ndarray | None = None) -> dict[str, float]:
-    """Each metric's mean over the queries (those in ``mask``); NaN over none."""
+    """Each metric's mean over the queries (those in ``mask``); None over none (a split without
+    rounds of new companies, say)."""
     out = {}
     for k, v in values.items():
         v = v if mask is None else v[mask]
-        out[k] = float(v.mean()) if len(v) else float("nan")
+        out[k] = float(v.mean()) if len(v) else None
     return out
 
 
@@ -268,7 +269,7 @@ def table_rows(results: dict) -> list[list[str]]:
     rows = []
     for name, fig in results["methods"].items():
         r, q = fig["round_to_investors"], fig["investor_to_rounds"]
-        rows.append([LABELS.get(name, name)] + [f"{x:.3f}" for x in (
+        rows.append([LABELS.get(name, name)] + ["-" if x is None else f"{x:.3f}" for x in (
             r["recall@10"], r["recall@50"], r["ndcg@10"], r["new_companies"]["recall@10"],
             r["seen_companies"]["recall@10"], q["recall@10"], q["recall@50"], q["ndcg@10"])])
     return rows

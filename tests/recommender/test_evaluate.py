@@ -141,10 +141,16 @@ def test_the_command_reads_an_export_and_prints_every_method(tmp_path, capsys):
                  "random,most_active,sector_stage_earlier", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "12 test rounds" in printed and "most active investors" in printed
+    # every company was seen before the split: no figure of new companies' rounds, shown as such
+    [row] = [line for line in printed.splitlines() if line.startswith("| most active investors")]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[4] == "-" and cells[5] == cells[1]  # new-company R@10 none; seen companies' is everyone's
     assert not out.exists()  # --out is for the learned ranker, which was not asked for
     assert main([str(tmp_path), "--train-until", "2012-01-01", "--min-train-rounds", "2", "--methods", "random",
                  "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["split"]["test_rounds"] == 12
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["split"]["test_rounds"] == 12 and figures["split"]["new_company_rounds"] == 0
+    assert figures["methods"]["random"]["round_to_investors"]["new_companies"]["recall@10"] is None
     ranked = tmp_path / "theirs.jsonl"  # another system's file: every test round, f0 then f1 first
     ranked.write_text("".join(json.dumps({"task": "round_to_investors", "round": f"/company/c{k}|series-b|2012-0{1 + k % 9}-15",
                                           "ranked": ["/financial-organization/f0", "/financial-organization/f1"]}) + "\n"
