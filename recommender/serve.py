@@ -28,9 +28,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .base import rank_scores
 from .features import (COMPANY_COLUMNS, CONTENT_COLUMNS, COSINE_FIELDS, FEATURE_NAMES, FIELD_COLUMNS,
                        INVESTOR_FEATURES, PROFILE_COLUMNS, ROUND_FEATURES, _ranges)
-from .base import rank_scores
 from .model import OFF_SHORTLIST, LogLinear
 from .rank import Match, explain_rows, rank_investors
 from .records import RoundTable, distinct

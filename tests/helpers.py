@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -15,6 +16,8 @@ _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf
 ROOT = Path(__file__).resolve().parent.parent
 # The read-only shared folder beside the repository (ZJ_SHARED_DIR when a clone lives elsewhere)
 SHARED_CRUNCHBASE = Path(os.environ.get("ZJ_SHARED_DIR") or ROOT.parent / "shared") / "data" / "crunchbase-2013"
+needs_shared_crunchbase = pytest.mark.skipif(not SHARED_CRUNCHBASE.is_dir(),
+                                             reason=f"the shared Crunchbase folder is not at {SHARED_CRUNCHBASE}")
 
 
 def csrf_token(client: FlaskClient, page: str) -> str:

@@ -19,7 +19,7 @@ from marketplace.models.enums import InvestorKind
 from marketplace.services import crunchbase
 from marketplace.services.crunchbase import Fix, Skip
 from recommender.crunchbase import STAGE_BY_ROUND_TYPE, rows
-from tests.helpers import SHARED_CRUNCHBASE
+from tests.helpers import SHARED_CRUNCHBASE, needs_shared_crunchbase
 
 
 COMPANY = ",".join(f"company_{c}" for c in ("permalink", "name", "category_code", "country_code", "state_code",
@@ -266,7 +266,7 @@ def test_the_mapping_table_names_real_sectors_and_stages(session):
     assert set(STAGE_BY_ROUND_TYPE.values()) - {None} <= set(session.scalars(sa.select(Stage.code)))
 
 
-@pytest.mark.skipif(not SHARED_CRUNCHBASE.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED_CRUNCHBASE}")
+@needs_shared_crunchbase
 def test_the_mapping_table_covers_every_category_code_of_the_shared_folder():
     codes = {row["category_code"] for row in rows(SHARED_CRUNCHBASE, "companies")} - {""}
     assert len(codes) == 42
@@ -283,7 +283,7 @@ def test_imported_data_is_credited_to_crunchbase(app, source, shown):
     assert ("https://info.crunchbase.com/docs/licensing-policy-v1/" in html) is shown
 
 
-@pytest.mark.skipif(not SHARED_CRUNCHBASE.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED_CRUNCHBASE}")
+@needs_shared_crunchbase
 def test_the_shared_folder_imports_in_time_and_once(session, row_counts):
     started = time.perf_counter()
     report = crunchbase.import_export(session, SHARED_CRUNCHBASE)

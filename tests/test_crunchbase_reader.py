@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from recommender import crunchbase
-from tests.helpers import SHARED_CRUNCHBASE
-
+from tests.helpers import SHARED_CRUNCHBASE, needs_shared_crunchbase
 
 
 def write(path: Path, lines: list[str], newline: str = "\r", encoding: str = "mac_roman") -> Path:
@@ -112,7 +111,7 @@ def test_stages_are_rungs_of_the_ladder():
     assert set(crunchbase.STAGE_BY_ROUND_TYPE.values()) - {None} <= ladder
 
 
-@pytest.mark.skipif(not SHARED_CRUNCHBASE.is_dir(), reason=f"the shared Crunchbase folder is not at {SHARED_CRUNCHBASE}")
+@needs_shared_crunchbase
 def test_the_shared_folder_reads_as_its_readme_counts():
     counts = {kind: sum(1 for _ in crunchbase.rows(SHARED_CRUNCHBASE, kind)) for kind in crunchbase.FILES}
     assert counts == {"companies": 15_271, "rounds": 26_159, "investments": 45_752}

@@ -5,7 +5,6 @@ import html
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import flask_babel
 import pytest
@@ -14,9 +13,8 @@ from babel.messages.pofile import read_po
 
 from marketplace.models import User
 from tests.conftest import PASSWORD
-from tests.helpers import log_in, submit
+from tests.helpers import ROOT, log_in, submit
 
-ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "marketplace/translations/zh_Hans/LC_MESSAGES/messages.po"
 CJK = re.compile(r"[\u3400-\u9fff]")
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

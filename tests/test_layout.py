@@ -4,9 +4,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def test_importing_the_recommender_loads_neither_flask_sqlalchemy_nor_marketplace():
