@@ -166,22 +166,11 @@ def train(in_background: bool, if_missing: bool) -> None:
 def evaluate_crunchbase(directory: str, train_until: datetime, test_until: datetime | None, min_train_rounds: int,
                         out: str | None, score: str | None) -> None:
     """The offline benchmark of shared/data/crunchbase-2013/README.md, with the baselines measured alongside."""
-    import time
-
     from recommender import evaluate
 
-    started = time.perf_counter()
-
-    def progress(message: str) -> None:
-        click.echo(f"[{time.perf_counter() - started:6.1f}s] {message}", err=True)
-
-    train_until, test_until = train_until.date(), test_until and test_until.date()
     try:
-        if score:
-            results = evaluate.score_file(directory, score, train_until, test_until, min_train_rounds,
-                                          progress=progress)
-        else:
-            results = evaluate.evaluate(directory, train_until, test_until, min_train_rounds, out, progress=progress)
+        results = evaluate.run(directory, train_until.date(), test_until and test_until.date(), min_train_rounds,
+                               out, score, write=lambda line: click.echo(line, err=True))
     except evaluate.SplitError as error:
         raise click.ClickException(str(error)) from None
     click.echo(evaluate.report(results))

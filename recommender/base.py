@@ -58,6 +58,16 @@ def rank_scores(scores: np.ndarray) -> np.ndarray:
     return np.round(scores, RANK_DECIMALS)
 
 
+def on_shortlist(scores: np.ndarray, m: int, axis: int = -1) -> np.ndarray:
+    """Where ``scores`` (``rank_scores``) are at least the ``m``-th best along ``axis``: the pairs a
+    re-ranker re-scores. Every pair tied with the ``m``-th best is on it, so the exhaustive ranking
+    and the serving index shortlist the same pairs however their last bits came out."""
+    scores = rank_scores(scores)
+    m = min(m, scores.shape[axis])
+    kth = np.take(-np.sort(-scores, axis=axis), [m - 1], axis=axis)
+    return scores >= kth
+
+
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Column positions of each row's ``k`` best scores (``rank_scores``), best first; ties keep
     column order."""

@@ -261,6 +261,22 @@ def score_file(data: Dataset | str | Path, path: str | Path, train_until, test_u
     return {"split": split.summary(), "methods": {str(path): figures}, "seconds": round(time.perf_counter() - clock, 2)}
 
 
+def run(data: Dataset | str | Path, train_until, test_until=None, min_train_rounds: int = 5,
+        out: str | Path | None = None, score: str | Path | None = None,
+        methods: dict[str, BaseRanker] | None = None, write: Callable[[str], None] | None = None) -> dict:
+    """The benchmark as the command lines run it: the figures of the rankings file ``score`` when
+    given, else ``evaluate``'s; each progress line goes to ``write`` with the seconds since the start."""
+    write = write or (lambda line: print(line, file=sys.stderr, flush=True))
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        write(f"[{time.perf_counter() - start:6.1f}s] {message}")
+
+    if score:
+        return score_file(data, score, train_until, test_until, min_train_rounds, progress=progress)
+    return evaluate(data, train_until, test_until, min_train_rounds, out, methods, progress=progress)
+
+
 HEADER = ("method", "round->investors R@10", "R@50", "NDCG@10", "new-company rounds R@10",
           "seen-company rounds R@10", "investor->rounds R@10", "R@50", "NDCG@10")
 
@@ -309,18 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown method(s): {', '.join(unknown)}")
         methods = {m: methods[m] for m in wanted}
-    start = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"[{time.perf_counter() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
-
     try:
-        if args.score:
-            results = score_file(args.directory, args.score, args.train_until, args.test_until,
-                                 args.min_train_rounds, progress=progress)
-        else:
-            results = evaluate(args.directory, args.train_until, args.test_until, args.min_train_rounds, args.out,
-                               methods, progress=progress)
+        results = run(args.directory, args.train_until, args.test_until, args.min_train_rounds, args.out, args.score,
+                      methods)
     except SplitError as error:
         parser.exit(1, f"error: {error}\n")
     if args.json:

@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from .base import BaseRanker
+from .base import BaseRanker, on_shortlist
 from .features import FEATURE_NAMES, PairFeaturizer
 from .records import Dataset, RoundTable, add_years, distinct, lookup
 
@@ -486,11 +486,10 @@ class LearnedRanker(BaseRanker):
         if not self.reranks:
             return linear
         keep = np.zeros((R, C), dtype=bool)
-        m = self.shortlist
         if shortlist in ("both", "rows"):
-            keep |= linear >= -np.sort(-linear, axis=1)[:, min(m, C) - 1:min(m, C)]
+            keep |= on_shortlist(linear, self.shortlist, axis=1)
         if shortlist in ("both", "columns"):
-            keep |= linear >= -np.sort(-linear, axis=0)[min(m, R) - 1:min(m, R), :]
+            keep |= on_shortlist(linear, self.shortlist, axis=0)
         rr, cc = np.nonzero(keep)
         out = linear - OFF_SHORTLIST
         step = 250_000

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import rank_scores
+from .base import on_shortlist, rank_scores
 from .features import (COMPANY_COLUMNS, CONTENT_COLUMNS, COSINE_FIELDS, FEATURE_NAMES, FIELD_COLUMNS,
                        INVESTOR_FEATURES, PROFILE_COLUMNS, ROUND_FEATURES, _ranges)
 from .model import OFF_SHORTLIST, LogLinear
@@ -244,7 +244,7 @@ def _final_scores(ranker, x: np.ndarray, shortlist: int, direction: str) -> np.n
     linear = linear_model.decision_function(x)
     if not ranker.reranks:
         return linear
-    keep = linear >= np.sort(linear)[len(linear) - shortlist]
+    keep = on_shortlist(linear, shortlist)
     final = linear - OFF_SHORTLIST
     final[keep] = ranker.decision(x[keep], linear[keep], direction=direction)
     return final

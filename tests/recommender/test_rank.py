@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from recommender.base import top_k
+from recommender.base import on_shortlist, top_k
 from recommender.rank import REASON_CODES, explain, rank_investors, rank_rounds
 
 
@@ -58,3 +58,15 @@ def test_scores_equal_but_for_their_last_bits_rank_in_position_order():
     assert list(top_k(np.array([[0.0, a, b, -5.0]]), 3)[0]) == [0, 1, 2]
     assert list(top_k(np.array([[0.0, b, a, -5.0]]), 3)[0]) == [0, 1, 2]
     assert list(top_k(np.array([[0.0, a, a + 1e-6, -5.0]]), 3)[0]) == [0, 2, 1]  # a real difference counts
+
+
+def test_a_pair_one_bit_from_the_shortlists_edge_is_on_it_in_both_scorings():
+    # the exhaustive ranking and the serving index must re-score the same pairs, or their orders split
+    a = -1.3973085940021415
+    b = np.nextafter(a, 0.0)
+    exhaustive, index = np.array([3.0, a, b, -5.0]), np.array([3.0, b, a, -5.0])
+    assert list(on_shortlist(exhaustive, 2)) == list(on_shortlist(index, 2)) == [True, True, True, False]
+    assert list(on_shortlist(np.array([3.0, a, a + 1e-6, -5.0]), 2)) == [True, False, True, False]
+    rows = np.array([[3.0, a, b], [b, 3.0, a]])
+    assert on_shortlist(rows, 1, axis=1).tolist() == [[True, False, False], [False, True, False]]
+    assert on_shortlist(rows, 1, axis=0).tolist() == [[True, False, True], [False, True, True]]  # b, a tie
