@@ -517,3 +517,45 @@ def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fi
     assert titles(html)[2] == "Pledge our lidar patents"
     assert re.findall(r'data-testid="match-rank">(\d+)<', html)[:3] == ["1", "2", "3"]  # ranked pages number their needs
     assert "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M" in reasons_of(html)
+
+
+def test_a_bar_is_drawn_to_its_lists_scale_the_first_full_and_none_empty():
+    scores = [4.0, 3.0, 1.0, 0.0] + [-1.0] * matching.BAR_DEPTH + [-9.0]
+    scale = matching.bar_scale(scores)
+    assert scale == (-1.0, 4.0)  # the weakest of the first BAR_DEPTH, not the very last
+    bars = [matching.strength(s, scale) for s in scores]
+    assert bars[0] == 1.0 and bars[1] == pytest.approx(0.1 + 0.9 * 4 / 5) and bars[-1] == bars[-2] == 0.1
+    assert bars == sorted(bars, reverse=True)
+    assert matching.strength(5.0, scale) == 1.0  # a later tier's higher score fills no more than the first
+    assert matching.strength(2.0, (2.0, 2.0)) == 1.0 and matching.bar_scale([]) == (0.0, 0.0)
+
+
+def bars_of(html):
+    return [int(w) for w in re.findall(r'class="progress-bar bg-success" style="width: (\d+)%"', html)]
+
+
+def test_every_ranked_list_draws_each_matchs_strength_and_its_pages_share_one_scale(app, run_in, market):
+    emails, ids = market
+    whole = run_in(lambda s: recommendations.needs(s, ids["chip_investor"], NeedFilters(), today=TODAY,
+                                                   offset=0, limit=20))
+    strengths = [item.strength for item in whole.items]
+    assert strengths[0] == 1.0 and strengths == sorted(strengths, reverse=True) and min(strengths) >= 0.1
+    assert min(strengths) < 1.0  # the bars tell the matches apart
+    second = run_in(lambda s: recommendations.needs(s, ids["chip_investor"], NeedFilters(), today=TODAY,
+                                                    offset=1, limit=1))
+    assert [(i.item.id, i.strength) for i in second.items] == [(whole.items[1].item.id, strengths[1])]
+    for email, path in ((emails["investor"], "/investor/deal-flow"), (emails["incubator"], "/incubator/startups"),
+                        (emails["biotech"], "/matches/")):
+        client = app.test_client()
+        log_in(client, email, PASSWORD)
+        html = client.get(path, headers=EN).get_data(as_text=True)
+        ranks = re.findall(r'data-testid="match-rank">(\d+)<', html)
+        assert ranks and len(bars_of(html)) == len(ranks) and bars_of(html)[0] == 100, path
+        assert 'aria-label="Match strength"' in html
+    client = app.test_client()
+    log_in(client, emails["investor"], PASSWORD)
+    assert bars_of(client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)) == \
+        [round(s * 100) for s in strengths]
+    newest = client.get("/investor/deal-flow?sort=newest", headers=EN).get_data(as_text=True)
+    assert bars_of(newest) == [] and titles(newest)  # another order than the ranking's draws no bars
+    assert 'aria-label="匹配度"' in client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)

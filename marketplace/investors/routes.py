@@ -75,6 +75,7 @@ class NeedPage:
     reasons: dict[int, list[str]] | None = None
     marks: dict[int, InteractionAction] = field(default_factory=dict)
     first_rank: int | None = None  # a ranked page: the rank of its first need
+    strengths: dict[int, float] = field(default_factory=dict)  # a ranked page: each need's bar
 
 
 def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]) -> NeedPage | None:
@@ -127,6 +128,7 @@ def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilte
                                                             offer=current_user.role == Role.BANK, own=True)},
         marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
         first_rank=(number - 1) * PAGE_SIZE + 1,
+        strengths={item.item.id: item.strength for item in ranked.items},
     )
 
 

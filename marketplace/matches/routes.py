@@ -31,15 +31,7 @@ class Item:
 
     row: Any  # an Investor, a Borrowable or an IncubationCapacity
     reasons: list[str]
-    strength: float  # 0..1 within the list: the bar drawn beside it
-
-
-def strengths(scores: list[float]) -> list[float]:
-    """Scores scaled to the list: the best 1, the weakest a tenth (every match shows a bar)."""
-    if not scores:
-        return []
-    low, high = min(scores), max(scores)
-    return [1.0 if high == low else 0.1 + 0.9 * (s - low) / (high - low) for s in scores]
+    strength: float  # the bar drawn beside it (``Recommended.strength``)
 
 
 @bp.get("/")
@@ -50,7 +42,7 @@ def startup_matches() -> Any:
         abort(404)
     ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=date.today(), limit=LIMIT)
     explained = reasons.explained(db.session, ranked, offer=tab != INVESTORS)
-    items = [Item(row, why, bar) for (row, why), bar in zip(explained, strengths([m.score for m in ranked]))]
+    items = [Item(row, why, match.strength) for (row, why), match in zip(explained, ranked)]
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
     return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup)
 

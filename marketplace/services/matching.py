@@ -92,6 +92,25 @@ class Ranking:
         return cls(np.asarray(ids, dtype=np.int64)[order], np.asarray(scores, dtype=np.float32)[order])
 
 
+BAR_DEPTH = 100  # a list's bars are drawn to the scale of its first 100 (a deal-flow list's first ranking)
+
+
+def bar_scale(scores: Sequence[float]) -> tuple[float, float]:
+    """(weakest, best) score that a list's bars are drawn between: its first's and the weakest of
+    its first ``BAR_DEPTH``, so that every page of a list shares one scale."""
+    top = np.asarray(scores[:BAR_DEPTH], dtype=np.float64)
+    return (float(top.min()), float(top[0])) if len(top) else (0.0, 0.0)
+
+
+def strength(score: float, scale: tuple[float, float]) -> float:
+    """How much of its bar a match fills: 1 for the list's first, a tenth at the weakest of the
+    scale and below it (every match shows a bar)."""
+    low, high = scale
+    if high <= low:
+        return 1.0
+    return min(1.0, max(0.1, 0.1 + 0.9 * (score - low) / (high - low)))
+
+
 @dataclass
 class Engine:
     ranker: LearnedRanker
@@ -307,6 +326,7 @@ class NeedMatches:
     matches: list[Match]
     total: int
     offset: int
+    scale: tuple[float, float] = (0.0, 0.0)  # the whole list's ``bar_scale``
 
 
 def _depth(wanted: int) -> int:
@@ -348,7 +368,7 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
     rows = np.searchsorted(eng.need_ids, page_ids)
     why = eng.reasons(eng.needs, rows, [viewer] * len(rows), "rounds")
     return NeedMatches([Match(int(i), float(s), w) for i, s, w in zip(page_ids, page_scores, why)],
-                       ranking.total, offset)
+                       ranking.total, offset, bar_scale(ranking.scores))
 
 
 def _servable(eng: Engine, bank: str) -> np.ndarray:

@@ -21,7 +21,7 @@ from marketplace.services import (
     startup_profile,
 )
 from marketplace.services.deal_flow import NeedFilters
-from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS, Reason
+from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS, Match, Reason
 
 
 HIGHLIGHTS = 3  # the best matches a home page shows, above the link to the whole ranked list
@@ -32,6 +32,7 @@ class Recommended:
     item: Any  # a FundingNeed, an Investor, an eligibility.Borrowable, an IncubationCapacity or a Startup
     score: float
     reasons: list[Reason]
+    strength: float = 1.0  # 0.1 to 1: the bar drawn beside it, to its whole list's scale (``matching.strength``)
 
 
 @dataclass
@@ -40,12 +41,17 @@ class RankedPage:
     total: int  # how many the filters keep, over every page
 
 
+def _recommended(rows: dict[int, Any], matches: list[Match], scale: tuple[float, float]) -> list[Recommended]:
+    """The matches whose rows are there, with their rows and the strength of their bars."""
+    return [Recommended(rows[m.id], m.score, m.reasons, matching.strength(m.score, scale))
+            for m in matches if m.id in rows]
+
+
 def needs(session: Session, org_id: int, filters: NeedFilters, *, today: date, offset: int, limit: int) -> RankedPage:
     """Open needs the filters keep, best first for the investor or bank ``org_id``."""
     ranked = matching.needs_for(session, org_id, filters, today=today, offset=offset, limit=limit)
     rows = {n.id: n for n in deal_flow.needs_in_order(session, [m.id for m in ranked.matches])}
-    return RankedPage([Recommended(rows[m.id], m.score, m.reasons) for m in ranked.matches if m.id in rows],
-                      ranked.total)
+    return RankedPage(_recommended(rows, ranked.matches, ranked.scale), ranked.total)
 
 
 def for_startup(session: Session, org_id: int, direction: str, *, today: date, limit: int) -> list[Recommended]:
@@ -61,7 +67,7 @@ def for_startup(session: Session, org_id: int, direction: str, *, today: date, l
     else:
         raise ValueError(direction)
     ranked = matching.for_startup(session, startup.id, direction, list(rows), today=today, limit=limit)
-    return [Recommended(rows[m.id], m.score, m.reasons) for m in ranked]
+    return _recommended(rows, ranked, matching.bar_scale([m.score for m in ranked]))
 
 
 def offers_to_refer(session: Session, incubator_id: int, startup_id: int, *, today: date) -> list[Any]:
@@ -81,4 +87,4 @@ def startups(session: Session, incubator_id: int, *, today: date, offset: int, l
     ranked = matching.startups_for(session, incubator_id, candidates, today=today)
     shown = ranked[offset:offset + limit]
     rows = {s.id: s for s in incubator_profile.startups_in_order(session, [m.id for m in shown])}
-    return RankedPage([Recommended(rows[m.id], m.score, m.reasons) for m in shown if m.id in rows], len(ranked))
+    return RankedPage(_recommended(rows, shown, matching.bar_scale([m.score for m in ranked])), len(ranked))
