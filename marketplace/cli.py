@@ -158,7 +158,8 @@ def train(in_background: bool, if_missing: bool) -> None:
               help="YYYY-MM-DD: train on rounds dated before it.")
 @click.option("--test-until", type=click.DateTime(["%Y-%m-%d"]),
               help="YYYY-MM-DD: test on rounds dated before it (default: a year on).")
-@click.option("--min-train-rounds", default=5, show_default=True, help="Rounds before the split a candidate needs.")
+@click.option("--min-train-rounds", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Rounds before the split a candidate needs.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
               help="Write the learned ranker's top 50 per query as JSON lines.")
 @click.option("--score", type=click.Path(exists=True, dir_okay=False),
@@ -171,6 +172,6 @@ def evaluate_crunchbase(directory: str, train_until: datetime, test_until: datet
     try:
         results = evaluate.run(directory, train_until.date(), test_until and test_until.date(), min_train_rounds,
                                out, score, write=lambda line: click.echo(line, err=True))
-    except evaluate.SplitError as error:
+    except evaluate.BenchmarkError as error:
         raise click.ClickException(str(error)) from None
     click.echo(evaluate.report(results))

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import crunchbase
 from .base import BaseRanker, top_k
 from .baselines import PopularityRanker, ProfileRanker, RandomRanker, SectorStageRanker
 from .datasets import load_crunchbase, seen_companies
@@ -62,8 +63,8 @@ LABELS = {
 }
 
 
-class SplitError(ValueError):
-    """The split asked for has nothing to measure (a message for the person who asked)."""
+class BenchmarkError(ValueError):
+    """The export or the split asked for cannot be measured (a message for the person who asked)."""
 
 
 @dataclass
@@ -90,7 +91,10 @@ def make_split(data: Dataset, train_until, test_until=None, min_train_rounds: in
     start = to_day(train_until)
     end = to_day(test_until) if test_until is not None else add_years(start, 1)
     if end <= start:
-        raise SplitError("the test period must end after it starts (--test-until after --train-until)")
+        raise BenchmarkError("the test period must end after it starts (--test-until after --train-until)")
+    if min_train_rounds < 1:
+        raise BenchmarkError(f"a candidate needs at least 1 round before the split, not {min_train_rounds} "
+                             "(--min-train-rounds)")
     history = data.before(start)
     candidates, _ = history.investor_rounds(min_train_rounds)
     rows = data.rounds_between(start, end)
@@ -107,7 +111,7 @@ def make_split(data: Dataset, train_until, test_until=None, min_train_rounds: in
         dated = data.rounds.day
         known = (f"the export's rounds are dated {from_day(dated.min())} to {from_day(dated.max())}" if len(dated)
                  else "the export has no rounds")
-        raise SplitError(f"no round dated from {from_day(start)} to before {from_day(end)} has an investor with "
+        raise BenchmarkError(f"no round dated from {from_day(start)} to before {from_day(end)} has an investor with "
                          f"{min_train_rounds} or more rounds before {from_day(start)} ({len(candidates)} such "
                          f"investors; {known}): choose another --train-until or --test-until")
     relevant = np.zeros((len(test_rows), len(candidates)), dtype=bool)
@@ -218,6 +222,13 @@ def write_rankings(path, split: Split, ranked_inv: np.ndarray, queries: np.ndarr
 def _read_split(data: Dataset | str | Path, train_until, test_until, min_train_rounds: int,
                 say: Callable[[str], None]) -> Split:
     if not isinstance(data, Dataset):
+        try:
+            crunchbase.check(data)
+        except OSError as error:
+            raise BenchmarkError(f"cannot read {error.filename}: {error.strerror} (a Crunchbase export's folder "
+                                 f"holds {', '.join(crunchbase.FILES.values())})") from None
+        except crunchbase.FormatError as error:
+            raise BenchmarkError(f"{error}: not a Crunchbase export") from None
         data = load_crunchbase(data, progress=lambda part: say(f"read {part}"))
     return make_split(data, train_until, test_until, min_train_rounds)
 
@@ -328,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = run(args.directory, args.train_until, args.test_until, args.min_train_rounds, args.out, args.score,
                       methods)
-    except SplitError as error:
+    except BenchmarkError as error:
         parser.exit(1, f"error: {error}\n")
     if args.json:
         print(json.dumps(results, indent=2))

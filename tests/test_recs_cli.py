@@ -68,3 +68,24 @@ def test_a_split_with_nothing_to_measure_says_why_and_writes_nothing(tmp_path):
     not_a_date = runner.invoke(args=args + ["--train-until", "2012-13-01"])
     assert not_a_date.exit_code == 2 and "'2012-13-01' does not match the format '%Y-%m-%d'" in not_a_date.output
     assert not out.exists()
+
+
+def test_a_folder_that_is_not_an_export_or_a_candidate_rule_below_one_is_refused_and_writes_nothing(tmp_path):
+    (tmp_path / "export").mkdir()
+    (tmp_path / "empty").mkdir()
+    out, export = tmp_path / "rankings.jsonl", tiny_export(tmp_path / "export")
+    runner = make_app("sqlite://").test_cli_runner()
+    empty = runner.invoke(args=["recs", "evaluate-crunchbase", str(tmp_path / "empty"), "--train-until", "2012-01-01",
+                                "--out", str(out)])
+    assert empty.exit_code == 1 and "Traceback" not in empty.output
+    assert "cannot read" in empty.output and "crunchbase-companies.csv" in empty.output
+    (export / "crunchbase-rounds.csv").write_text("company_permalink,funded_at\r", encoding="mac_roman")
+    broken = runner.invoke(args=["recs", "evaluate-crunchbase", str(export), "--train-until", "2012-01-01",
+                                 "--out", str(out)])
+    assert broken.exit_code == 1
+    assert "crunchbase-rounds.csv lacks the column(s) funding_round_type" in broken.output
+    for rounds in ("0", "-3"):
+        refused = runner.invoke(args=["recs", "evaluate-crunchbase", str(export), "--train-until", "2012-01-01",
+                                      "--min-train-rounds", rounds, "--out", str(out)])
+        assert refused.exit_code == 2 and "--min-train-rounds" in refused.output and "x>=1" in refused.output
+    assert not out.exists()
