@@ -23,7 +23,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,22 +180,20 @@ def score_rankings(split: Split, path: str | Path) -> dict:
     ranked_rounds = np.full((len(queries), OUT_K), len(keys), dtype=np.int64)
     seen = {"round_to_investors": set(), "investor_to_rounds": set()}
     unknown = 0
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            item = json.loads(line)
-            task = item.get("task")
-            if task == "round_to_investors" and item.get("round") in round_at:
-                row, names, lookup_ = round_at[item["round"]], item.get("ranked", []), investor_at
-                target, missing = ranked_inv, len(split.candidates)
-            elif task == "investor_to_rounds" and item.get("investor") in query_at:
-                row, names, lookup_ = query_at[item["investor"]], item.get("ranked", []), round_at
-                target, missing = ranked_rounds, len(keys)
-            else:
-                unknown += 1
-                continue
-            seen[task].add(row)
-            picked = [lookup_.get(name, missing) for name in dict.fromkeys(names)][:OUT_K]  # a repeat counts once
-            target[row, :len(picked)] = picked
+    for item in _rankings_lines(path):
+        task = item.get("task")
+        if task == "round_to_investors" and item.get("round") in round_at:
+            row, names, lookup_ = round_at[item["round"]], item.get("ranked", []), investor_at
+            target, missing = ranked_inv, len(split.candidates)
+        elif task == "investor_to_rounds" and item.get("investor") in query_at:
+            row, names, lookup_ = query_at[item["investor"]], item.get("ranked", []), round_at
+            target, missing = ranked_rounds, len(keys)
+        else:
+            unknown += 1
+            continue
+        seen[task].add(row)
+        picked = [lookup_.get(name, missing) for name in dict.fromkeys(names)][:OUT_K]  # a repeat counts once
+        target[row, :len(picked)] = picked
     pad = np.zeros((len(keys), 1), dtype=bool)
     per_round = ranking_metrics(ranked_inv, np.hstack([split.relevant, pad]))
     by_investor = np.vstack([split.relevant[:, queries], np.zeros((1, len(queries)), dtype=bool)]).T
@@ -206,6 +204,30 @@ def score_rankings(split: Split, path: str | Path) -> dict:
                   "investors": len(seen["investor_to_rounds"]),
                   "investors_left_out": len(queries) - len(seen["investor_to_rounds"]), "unknown": unknown},
     }
+
+
+def _rankings_lines(path: str | Path) -> Iterator[dict]:
+    """The objects of a rankings file, one a line (blank lines skipped); a line that is not one, or
+    a file that is not UTF-8 text, is a ``BenchmarkError`` naming where."""
+    number = 0
+    try:
+        with open(path, encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                item = json.loads(line)
+                if not _is_rankings_line(item):
+                    raise ValueError("not an object with a task, a round or an investor, and a ranked list of names")
+                yield item
+    except UnicodeDecodeError:
+        raise BenchmarkError(f"{path} is not UTF-8 text") from None
+    except ValueError as error:  # json.JSONDecodeError included
+        raise BenchmarkError(f"{path}, line {number}: not a line of the --out format ({error})") from None
+
+
+def _is_rankings_line(item) -> bool:
+    return (isinstance(item, dict) and all(isinstance(item.get(k, ""), str) for k in ("task", "round", "investor"))
+            and isinstance(item.get("ranked", []), list) and all(isinstance(v, str) for v in item.get("ranked", [])))
 
 
 def write_rankings(path, split: Split, ranked_inv: np.ndarray, queries: np.ndarray, ranked_rounds: np.ndarray) -> None:

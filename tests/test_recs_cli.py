@@ -89,3 +89,19 @@ def test_a_folder_that_is_not_an_export_or_a_candidate_rule_below_one_is_refused
                                       "--min-train-rounds", rounds, "--out", str(out)])
         assert refused.exit_code == 2 and "--min-train-rounds" in refused.output and "x>=1" in refused.output
     assert not out.exists()
+
+
+def test_a_rankings_file_that_is_not_in_the_out_format_says_which_line(tmp_path):
+    (tmp_path / "export").mkdir()
+    export, runner = tiny_export(tmp_path / "export"), make_app("sqlite://").test_cli_runner()
+    args = ["recs", "evaluate-crunchbase", str(export), "--train-until", "2012-01-01", "--min-train-rounds", "2"]
+    cases = {"not json\n": "line 1: not a line of the --out format",
+             '\n{"task": "round_to_investors", "round": "x", "ranked": ["a"]}\n[1, 2]\n': "line 3: not a line",
+             '{"task": "investor_to_rounds", "investor": "a", "ranked": [["b"]]}\n': "line 1: not a line"}
+    for text, said in cases.items():
+        (tmp_path / "ranked.jsonl").write_text(text, encoding="utf-8")
+        result = runner.invoke(args=args + ["--score", str(tmp_path / "ranked.jsonl")])
+        assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output, result.output
+    (tmp_path / "ranked.jsonl").write_bytes(b'{"task": "caf\xe9"}\n')
+    result = runner.invoke(args=args + ["--score", str(tmp_path / "ranked.jsonl")])
+    assert result.exit_code == 1 and "is not UTF-8 text" in result.output
