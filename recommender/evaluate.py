@@ -352,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
     args = parser.parse_args(argv)
     methods = default_methods()
+    if args.min_train_rounds < 1:
+        parser.error(f"--min-train-rounds must be at least 1, not {args.min_train_rounds}")
     if args.methods:
         wanted = [m.strip() for m in args.methods.split(",") if m.strip()]
         unknown = [m for m in wanted if m not in methods]

@@ -161,3 +161,9 @@ def test_the_command_reads_an_export_and_prints_every_method(tmp_path, capsys):
     # f0 and f1 each backed four of the twelve companies (k % 3); each round has two relevant investors
     assert scored["round_to_investors"]["recall@10"] == pytest.approx(8 / 12 / 2)
     assert scored["lines"]["rounds"] == 12 and scored["lines"]["investors_left_out"] == 7
+
+
+def test_the_module_command_refuses_a_candidate_rule_below_one_before_reading(tmp_path, capsys):
+    with pytest.raises(SystemExit) as refused:
+        main([str(tmp_path / "no-such-folder"), "--train-until", "2012-01-01", "--min-train-rounds", "0"])
+    assert refused.value.code == 2 and "--min-train-rounds must be at least 1, not 0" in capsys.readouterr().err
