@@ -112,8 +112,8 @@ def make_split(data: Dataset, train_until, test_until=None, min_train_rounds: in
         known = (f"the export's rounds are dated {from_day(dated.min())} to {from_day(dated.max())}" if len(dated)
                  else "the export has no rounds")
         raise BenchmarkError(f"no round dated from {from_day(start)} to before {from_day(end)} has an investor with "
-                         f"{min_train_rounds} or more rounds before {from_day(start)} ({len(candidates)} such "
-                         f"investors; {known}): choose another --train-until or --test-until")
+                             f"{min_train_rounds} or more rounds before {from_day(start)} ({len(candidates)} such "
+                             f"investors; {known}): choose another --train-until or --test-until")
     relevant = np.zeros((len(test_rows), len(candidates)), dtype=bool)
     relevant[np.searchsorted(test_rows, rnd), inv] = True
     rounds = data.rounds.take(test_rows)
@@ -209,20 +209,21 @@ def score_rankings(split: Split, path: str | Path) -> dict:
 def _rankings_lines(path: str | Path) -> Iterator[dict]:
     """The objects of a rankings file, one a line (blank lines skipped); a line that is not one, or
     a file that is not UTF-8 text, is a ``BenchmarkError`` naming where."""
-    number = 0
     try:
         with open(path, encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):
                 if not line.strip():
                     continue
-                item = json.loads(line)
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise BenchmarkError(f"{path}, line {number}: not a line of the --out format ({error})") from None
                 if not _is_rankings_line(item):
-                    raise ValueError("not an object with a task, a round or an investor, and a ranked list of names")
+                    raise BenchmarkError(f"{path}, line {number}: not a line of the --out format (not an object "
+                                         "with a task, a round or an investor, and a ranked list of names)")
                 yield item
     except UnicodeDecodeError:
         raise BenchmarkError(f"{path} is not UTF-8 text") from None
-    except ValueError as error:  # json.JSONDecodeError included
-        raise BenchmarkError(f"{path}, line {number}: not a line of the --out format ({error})") from None
 
 
 def _is_rankings_line(item) -> bool:

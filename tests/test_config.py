@@ -11,7 +11,6 @@ from marketplace.config import ConfigError, build_config
 from tests.helpers import ROOT
 
 
-
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items()
                    if k not in ("DATABASE_URL", "SECRET_KEY", "MARKETPLACE_ENV", "REDIS_URL")}

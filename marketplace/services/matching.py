@@ -326,7 +326,7 @@ class NeedMatches:
     matches: list[Match]
     total: int
     offset: int
-    scale: tuple[float, float] = (0.0, 0.0)  # the whole list's ``bar_scale``
+    scale: tuple[float, float]  # the whole list's ``bar_scale``
 
 
 def _depth(wanted: int) -> int:

@@ -32,7 +32,7 @@ class Recommended:
     item: Any  # a FundingNeed, an Investor, an eligibility.Borrowable, an IncubationCapacity or a Startup
     score: float
     reasons: list[Reason]
-    strength: float = 1.0  # 0.1 to 1: the bar drawn beside it, to its whole list's scale (``matching.strength``)
+    strength: float  # 0.1 to 1: the bar drawn beside it, to its whole list's scale (``matching.strength``)
 
 
 @dataclass
