@@ -174,12 +174,17 @@ def test_the_deal_flow_page_is_ranked_with_reasons_in_both_languages(client, mar
     assert titles(newest)[0] == "Antibody pre-A" and not reasons_of(newest)
 
 
+def home_panel(client, home: str, headers=EN) -> str:
+    """The html of a home's best-matches panel."""
+    page = client.get(home, headers=headers).get_data(as_text=True)
+    return page.split('data-testid="best-matches"', 1)[1].split("</section>", 1)[0]
+
+
 def best_on_home(app, email: str, home: str, headers=EN) -> list[tuple[str, list[str]]]:
     """(title, reasons) of each of a home's best matches."""
     client = app.test_client()
     log_in(client, email, PASSWORD)
-    page = client.get(home, headers=headers).get_data(as_text=True)
-    panel = page.split('data-testid="best-matches"', 1)[1].split("</section>", 1)[0]
+    panel = home_panel(client, home, headers)
     return [(unescape(re.search(r'<a class="fw-semibold"[^>]*>(.*?)</a>', item, re.S).group(1)), reasons_of(item))
             for item in panel.split('data-testid="best-match"')[1:]]
 
@@ -517,6 +522,8 @@ def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fi
     assert titles(html)[2] == "Pledge our lidar patents"
     assert re.findall(r'data-testid="match-rank">(\d+)<', html)[:3] == ["1", "2", "3"]  # ranked pages number their needs
     assert "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M" in reasons_of(html)
+    assert len(bars_of(html)) == len(titles(html)) and bars_of(html)[0] == 100
+    assert bars_of(home_panel(client, "/bank/")) == bars_of(html)[:recommendations.HIGHLIGHTS]
 
 
 def test_a_bar_is_drawn_to_its_lists_scale_the_first_full_and_none_empty():
@@ -559,3 +566,25 @@ def test_every_ranked_list_draws_each_matchs_strength_and_its_pages_share_one_sc
     newest = client.get("/investor/deal-flow?sort=newest", headers=EN).get_data(as_text=True)
     assert bars_of(newest) == [] and titles(newest)  # another order than the ranking's draws no bars
     assert 'aria-label="匹配度"' in client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)
+
+
+def test_a_homes_best_matches_draw_the_bars_of_their_whole_list(app, run_in, market):
+    """The startup's home asks for three investors and its matches page for thirty: both draw them to
+    the scale of the whole ranking, so the same investor fills the same share of its bar on both."""
+    emails, _ = market
+    # four investors of four theses: the startup's home shows three of them
+    for name, sector in (("Pudong Angels", "biomedicine"), ("Lingang Capital", "integrated_circuits")):
+        email = create_account(app, "investor", f"{name.split()[0].lower()}@example.org", org=name)
+        run_in(lambda s: theses.upsert(s, org(s, email).id, ThesisInput(ticket_min=1 * M, ticket_max=5 * M,
+                                                                        sectors=[sector])))
+    for email, home, whole in ((emails["investor"], "/investor/", "/investor/deal-flow"),
+                               (emails["incubator"], "/incubator/", "/incubator/startups"),
+                               (emails["biotech"], "/startup/", "/matches/")):
+        client = app.test_client()
+        log_in(client, email, PASSWORD)
+        panel, listed = bars_of(home_panel(client, home)), bars_of(client.get(whole, headers=EN).get_data(as_text=True))
+        assert panel and panel[0] == 100 and panel == listed[:len(panel)], home
+        assert len(panel) == min(len(listed), recommendations.HIGHLIGHTS)
+    third = bars_of(home_panel(client, "/startup/"))[-1]
+    assert recommendations.HIGHLIGHTS == 3 and third > 10  # not the weakest of the three: the fourth is below it
+    assert 'aria-label="匹配度"' in home_panel(client, "/startup/", ZH)

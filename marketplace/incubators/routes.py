@@ -139,6 +139,6 @@ def startups() -> Any:
     next_url = url_for(".startups", **args, page=number + 1) if number * STARTUPS_PER_PAGE < ranked.total else None
     return render_template(
         "incubators/startups.html", form=form, startups=[m.item for m in ranked.items],
-        reasons={s.id: why for s, why in reasons.explained(db.session, ranked.items, offer=True, own=True)},
+        reasons={e.item.id: e.reasons for e in reasons.explained(db.session, ranked.items, offer=True, own=True)},
         first_rank=(number - 1) * STARTUPS_PER_PAGE + 1, strengths={m.item.id: m.strength for m in ranked.items},
         next_url=next_url, filtered=any(form.filters().values()), today=today)

@@ -2,7 +2,6 @@
 of the investors' and banks' ranked deal flow."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,15 +24,6 @@ TABS = {INVESTORS: _l("Investors"), PRODUCTS: _l("Loan products"), CAPACITIES: _
 MARK_TABS = {InteractionAction.SAVE: _l("Saved"), InteractionAction.DISMISS: _l("Not for us")}
 
 
-@dataclass
-class Item:
-    """A ranked match as the page shows it."""
-
-    row: Any  # an Investor, a Borrowable or an IncubationCapacity
-    reasons: list[str]
-    strength: float  # the bar drawn beside it (``Recommended.strength``)
-
-
 @bp.get("/")
 @role_required(Role.STARTUP)
 def startup_matches() -> Any:
@@ -41,8 +31,7 @@ def startup_matches() -> Any:
     if tab not in TABS:
         abort(404)
     ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=date.today(), limit=LIMIT)
-    explained = reasons.explained(db.session, ranked, offer=tab != INVESTORS)
-    items = [Item(row, why, match.strength) for (row, why), match in zip(explained, ranked)]
+    items = reasons.explained(db.session, ranked, offer=tab != INVESTORS)
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
     return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup)
 

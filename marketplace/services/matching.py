@@ -387,15 +387,21 @@ def _candidates_key(viewer: str, candidates: Sequence[int]) -> str:
     return f"{viewer}:{hashlib.sha1(np.asarray(candidates, dtype=np.int64).tobytes()).hexdigest()[:12]}"
 
 
+@dataclass
+class RoundMatches:
+    matches: list[Match]  # the first ``limit`` of the list
+    scale: tuple[float, float]  # the whole list's ``bar_scale``, however few of it are asked for
+
+
 def _for_round(eng: Engine, direction: str, viewer: str, round_record: Round, candidates: Sequence[int],
-               key_of: Callable[[int], str], limit: int | None = None) -> list[Match]:
+               key_of: Callable[[int], str], limit: int | None = None) -> RoundMatches:
     """``candidates`` (ids of ``key_of``'s kind) ranked for one round (a need or a startup's profile)."""
     ranking = _ranking(eng, direction, _candidates_key(viewer, candidates),
                        lambda: eng.top_investors(round_record, candidates, key_of))
     ids, scores = ranking.ids[:limit], ranking.scores[:limit]
     why = eng.reasons(RoundTable.from_records([round_record]), np.zeros(len(ids), dtype=np.int64),
                       [key_of(int(i)) for i in ids], "investors")
-    return [Match(int(i), float(s), w) for i, s, w in zip(ids, scores, why)]
+    return RoundMatches([Match(int(i), float(s), w) for i, s, w in zip(ids, scores, why)], bar_scale(ranking.scores))
 
 
 def startup_round(session: Session, startup_id: int, today: date) -> Round | None:
@@ -412,12 +418,12 @@ def startup_round(session: Session, startup_id: int, today: date) -> Round | Non
 
 
 def for_startup(session: Session, startup_id: int, direction: str, candidates: Sequence[int], *, today: date,
-                limit: int | None = None) -> list[Match]:
+                limit: int | None = None) -> RoundMatches:
     """Investors (organization ids), loan products or capacities (``direction``) ranked for a startup."""
     key_of = {INVESTORS: recs.org_key, PRODUCTS: recs.product_key, CAPACITIES: recs.capacity_key}[direction]
     round_record = startup_round(session, startup_id, today)
     if round_record is None or not candidates:
-        return []
+        return RoundMatches([], bar_scale([]))
     return _for_round(engine(session, today), direction, recs.startup_key(startup_id), round_record,
                       sorted(candidates), key_of, limit)
 

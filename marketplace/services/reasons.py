@@ -99,11 +99,20 @@ def sentences(reasons: list[Reason], names: Names, *, offer: bool = False, own: 
     return [describe(r, names, offer=offer, own=own) for r in shown(reasons)]
 
 
+@dataclass
+class Explained:
+    """A ranked match as a page shows it."""
+
+    item: Any  # the ranked row (``Recommended.item``)
+    reasons: list[str]  # the sentences of its reasons
+    strength: float  # the bar drawn beside it (``Recommended.strength``)
+
+
 def explained(session: Session, ranked: Sequence[Recommended], *, offer: bool = False,
-              own: bool = False) -> list[tuple[Any, list[str]]]:
+              own: bool = False) -> list[Explained]:
     """Each ranked item with the sentences of the reasons a page shows (``describe``'s voice)."""
     names = Names.load(session, [r for m in ranked for r in m.reasons])
-    return [(m.item, sentences(m.reasons, names, offer=offer, own=own)) for m in ranked]
+    return [Explained(m.item, sentences(m.reasons, names, offer=offer, own=own), m.strength) for m in ranked]
 
 
 def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = False) -> str:

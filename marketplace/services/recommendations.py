@@ -67,15 +67,15 @@ def for_startup(session: Session, org_id: int, direction: str, *, today: date, l
     else:
         raise ValueError(direction)
     ranked = matching.for_startup(session, startup.id, direction, list(rows), today=today, limit=limit)
-    return _recommended(rows, ranked, matching.bar_scale([m.score for m in ranked]))
+    return _recommended(rows, ranked.matches, ranked.scale)
 
 
 def offers_to_refer(session: Session, incubator_id: int, startup_id: int, *, today: date) -> list[Any]:
     """Every offer the incubator could refer its resident ``startup_id`` to (``capacities.referable``),
     those the recommender ranks for the startup first, then any it could not rank, oldest first."""
     offers = {c.id: c for c in capacities.referable(session, incubator_id, today)}
-    first = [offers[m.id] for m in matching.for_startup(session, startup_id, CAPACITIES, list(offers), today=today)
-             if m.id in offers]
+    ranked = matching.for_startup(session, startup_id, CAPACITIES, list(offers), today=today)
+    first = [offers[m.id] for m in ranked.matches if m.id in offers]
     shown = {c.id for c in first}
     return first + [c for c in offers.values() if c.id not in shown]
 
