@@ -1,5 +1,5 @@
 """What the tests of loan products, capacity offers and incubator profiles share: API
-callers with bearer tokens, and organizations by their user's email."""
+callers with bearer tokens, organizations by their user's email, and an offer's name in each language."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -32,3 +32,9 @@ def org_id(app: Flask, email: str) -> int:
             return org_of(db.session, email).id
         finally:
             db.session.remove()
+
+
+def listed_as(client, page: str, english: str, chinese: str) -> None:
+    """The list at ``page`` links an offer by ``english`` on English pages and by ``chinese`` on Chinese ones."""
+    for headers, text in ((EN, english), (ZH, chinese)):
+        assert f">{text}</a>" in client.get(page, headers=headers).get_data(as_text=True), (headers, text)

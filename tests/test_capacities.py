@@ -56,6 +56,7 @@ BAD_OFFERS = [
     ({"seats_total": 0}, "seats_total"),
     ({"seats_taken": 3}, "seats_taken"),
     ({"title": ""}, "title"),
+    ({"title_en": "x" * 201}, "title_en"),
     ({"starts_on": "2025-02-30"}, "starts_on"),
 ]
 
@@ -136,7 +137,8 @@ def test_the_form_shows_each_problem_on_its_field_and_writes_nothing(client, inc
     before = row_counts()
     for change, field in [({"stage_min": "series_b"}, "stage_max"), ({"ends_on": "2000-01-01"}, "ends_on"),
                           ({"seats_total": "0"}, "seats_total"), ({"starts_on": "soon"}, "starts_on"),
-                          ({"title": "x" * 201}, "title"), ({"sectors": ["bogus"]}, "sectors")]:
+                          ({"title": "x" * 201}, "title"), ({"title_en": "x" * 201}, "title_en"),
+                          ({"sectors": ["bogus"]}, "sectors")]:
         response = submit(client, "/incubator/capacities/new", {**FORM, **change}, headers=EN)
         assert response.status_code == 422 and field_errors(response.get_data(as_text=True), field), change
     assert row_counts() == before
@@ -171,3 +173,4 @@ def test_an_empty_list_says_so(client, incubator):
     log_in(client, incubator["email"], PASSWORD)
     page = client.get("/incubator/capacities", headers=EN).get_data(as_text=True)
     assert "You have not registered relay-incubation capacity yet." in page
+

@@ -82,6 +82,8 @@ BAD_TERMS = [
     ({"sectors": ["no_such_sector"]}, "sectors"),
     ({"stages": ["Seed"]}, "stages.0"),
     ({"name": "  "}, "name"),
+    ({"name_en": "x" * 201}, "name_en"),
+    ({"name_en": "bad\x00name"}, "name_en"),
     ({"name": "bad\x00name"}, "name"),
     ({"kind": "mortgage"}, "kind"),
     ({"colour": "red"}, "colour"),
@@ -221,6 +223,7 @@ BAD_FORMS = [
     ({"warrant_coverage": "10"}, "warrant_coverage"),  # sent without script: refused, not ignored
     ({"sectors": ["nonsense"]}, "sectors"),
     ({"name": ""}, "name"),
+    ({"name_en": "x" * 201}, "name_en"),
 ]
 
 
@@ -266,3 +269,4 @@ def test_an_empty_list_says_so_and_the_home_links_to_it(client, bank):
     page = client.get("/bank/products", headers=EN).get_data(as_text=True)
     assert "You have not published a loan product yet." in page
     assert 'href="/bank/products"' in client.get("/bank/", headers=EN).get_data(as_text=True)
+

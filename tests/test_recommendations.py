@@ -525,6 +525,14 @@ def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fi
     assert len(bars_of(html)) == len(titles(html)) and bars_of(html)[0] == 100
     assert bars_of(home_panel(client, "/bank/")) == bars_of(html)[:recommendations.HIGHLIGHTS]
 
+    def in_both_languages(s):  # a bank that names its product in Chinese and in English
+        product = s.get(LoanProduct, recs.key_id(pledge))
+        product.name, product.name_en = "抗体专利质押贷", "Antibody patent loan"
+        s.commit()
+    run_in(in_both_languages)
+    for headers, name in ((EN, "“Antibody patent loan”"), (ZH, "“抗体专利质押贷”")):
+        assert any(name in r for r in reasons_of(client.get("/bank/needs", headers=headers).get_data(as_text=True)))
+
 
 def test_a_bar_is_drawn_to_its_lists_scale_the_first_full_and_none_empty():
     scores = [4.0, 3.0, 1.0, 0.0] + [-1.0] * matching.BAR_DEPTH + [-9.0]

@@ -12,10 +12,10 @@ from marketplace.models import IncubationCapacity, Notification, Sector, Stage, 
 from marketplace.models.enums import AuditSubject, ReservationStatus
 from marketplace.models.organizations import startup_sectors
 from marketplace.models.relay import IncubationStay, Reservation
-from marketplace.services import relay
+from marketplace.services import notifications, relay
 from tests.conftest import PASSWORD
 from tests.helpers import log_in, log_out, submit
-from tests.offer_helpers import bearer, org_id
+from tests.offer_helpers import EN, ZH, bearer, org_id
 from tests.test_deal_flow import by_code
 
 WRITE_ROUTES = [
@@ -295,3 +295,18 @@ def test_the_incubators_referrals_are_all_listed(client, world, run_in):
     html = client.get("/relay/").get_data(as_text=True)
     referrals = html[html.index('data-testid="referrals"'):]
     assert f"/relay/reservations/{referral}" in referrals
+
+
+def test_an_offers_english_title_is_what_english_readers_see(client, world, run_in):
+    def titled(s):
+        capacity = s.get(IncubationCapacity, world["capacity"])
+        capacity.title, capacity.title_en = "接力孵化席位", "Relay incubation seats"
+        s.commit()
+    run_in(titled)
+    assert reserve(client, world, "s1").status_code == 201
+    note = run_in(lambda s: s.scalar(sa.select(Notification).where(Notification.event == "requested")))
+    assert "“Relay incubation seats”" in notifications.text_of(note, "en")
+    assert "“接力孵化席位”" in notifications.text_of(note, "zh_Hans")
+    log_in(client, world["emails"]["s1"], PASSWORD)
+    assert ">Relay incubation seats</a>" in client.get("/relay/", headers=EN).get_data(as_text=True)
+    assert ">接力孵化席位</a>" in client.get("/relay/", headers=ZH).get_data(as_text=True)

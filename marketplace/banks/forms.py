@@ -65,6 +65,8 @@ class ProductForm(Form):
     kind = RadioField(_l("Kind of loan"), choices=LoanKind.choices(),
                       validators=[DataRequired(_l("Choose the kind of loan."))])
     name = StringField(_l("Product name"), validators=[DataRequired(REQUIRED), Length(max=rules.NAME_LENGTH)])
+    name_en = StringField(_l("Product name in English"), validators=[Length(max=rules.NAME_LENGTH)],
+                          description=_l("Shown on English pages; left empty, they show the name above."))
     description = TextAreaField(_l("Description"), validators=[Length(max=rules.DESCRIPTION_LENGTH)])
     amount_min = number(_l("Smallest loan (10,000 CNY)"), low=Decimal("0.0001"),
                         high=rules.MAX_AMOUNT // YUAN_PER_WAN, places=4, required=True)
@@ -109,7 +111,8 @@ class ProductForm(Form):
     def changes(self) -> dict[str, Any]:
         """The product's terms as the service takes them."""
         return {
-            "kind": LoanKind(self.kind.data), "name": self.name.data, "description": self.description.data or "",
+            "kind": LoanKind(self.kind.data), "name": self.name.data, "name_en": self.name_en.data,
+            "description": self.description.data or "",
             "amount_min": int(self.amount_min.data * YUAN_PER_WAN),
             "amount_max": int(self.amount_max.data * YUAN_PER_WAN),
             "rate_min_bps": int(self.rate_min.data * 100), "rate_max_bps": int(self.rate_max.data * 100),
@@ -128,7 +131,8 @@ class ProductForm(Form):
         """A stored product as the form shows it."""
         rates = {r.ip_kind: r.rate for r in listing.pledge_rates}
         return {
-            "kind": listing.kind.value, "name": listing.name, "description": listing.description,
+            "kind": listing.kind.value, "name": listing.name, "name_en": listing.name_en,
+            "description": listing.description,
             "amount_min": Decimal(listing.amount_min) / YUAN_PER_WAN,
             "amount_max": Decimal(listing.amount_max) / YUAN_PER_WAN,
             "rate_min": Decimal(listing.rate_min_bps) / 100, "rate_max": Decimal(listing.rate_max_bps) / 100,

@@ -30,7 +30,8 @@ def needs() -> Any:
     words = reference()
     form = BankNeedFilterForm(formdata=request.args)
     words.offer(form, locale_code())
-    form.product.choices = [("", _l("Any of my products, or none"))] + [(str(p.id), p.name) for p in products]
+    form.product.choices = [("", _l("Any of my products, or none"))] + [
+        (str(p.id), p.display_name(locale_code())) for p in products]
     chosen = next((p for p in products if str(p.id) == form.product.data), None)
     page = need_page(form, lambda filters: deal_flow.product_filters(chosen, filters) if chosen
                      else deal_flow.for_banks(filters))

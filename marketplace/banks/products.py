@@ -12,7 +12,7 @@ from marketplace.banks.forms import ProductForm
 from marketplace.banks.routes import bp
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.i18n import localized
+from marketplace.i18n import locale_code, localized
 from marketplace.models.enums import Role
 from marketplace.services import loan_products
 from marketplace.services.listing_common import all_stages, current_sectors
@@ -47,7 +47,7 @@ def new_product() -> Any:
         except DomainError as error:
             form.attach(error.errors)
         else:
-            flash(_("%(name)s is published.", name=listing.name), "success")
+            flash(_("%(name)s is published.", name=listing.display_name(locale_code())), "success")
             return redirect(url_for(".products"))
     return _form_page(form)
 
@@ -63,7 +63,7 @@ def edit_product(product_id: int) -> Any:
         except DomainError as error:
             form.attach(error.errors)
         else:
-            flash(_("%(name)s is saved.", name=listing.name), "success")
+            flash(_("%(name)s is saved.", name=listing.display_name(locale_code())), "success")
             return redirect(url_for(".products"))
     return _form_page(form, listing)
 
@@ -74,7 +74,7 @@ def edit_product(product_id: int) -> Any:
 def set_product_active(product_id: int, active: bool) -> Any:
     listing = loan_products.set_active(db.session, current_user.organization_id, product_id, active)
     if active:
-        flash(_("%(name)s is published again.", name=listing.name), "success")
+        flash(_("%(name)s is published again.", name=listing.display_name(locale_code())), "success")
     else:
-        flash(_("%(name)s is withdrawn: startups no longer see it.", name=listing.name), "info")
+        flash(_("%(name)s is withdrawn: startups no longer see it.", name=listing.display_name(locale_code())), "info")
     return redirect(url_for(".products"))

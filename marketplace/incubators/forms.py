@@ -49,6 +49,8 @@ class ProfileForm(Form):
 
 class CapacityForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=capacity_rules.TITLE_LENGTH)])
+    title_en = StringField(_l("Title in English"), validators=[Length(max=capacity_rules.TITLE_LENGTH)],
+                           description=_l("Shown on English pages; left empty, they show the title above."))
     sectors = SelectMultipleField(_l("Sectors"), choices=[], description=_l("None chosen: every sector."))
     stage_min = SelectField(_l("From stage"), choices=[], validators=[DataRequired(REQUIRED)])
     stage_max = SelectField(_l("To stage"), choices=[], validators=[DataRequired(REQUIRED)])
@@ -64,12 +66,12 @@ class CapacityForm(Form):
         self.stage_min.choices = self.stage_max.choices = stages
 
     def changes(self) -> dict[str, Any]:
-        names = ("title", "stage_min", "stage_max", "seats_total", "starts_on", "ends_on", "conditions")
+        names = ("title", "title_en", "stage_min", "stage_max", "seats_total", "starts_on", "ends_on", "conditions")
         return {name: self[name].data for name in names} | {"sectors": list(self.sectors.data or [])}
 
     @staticmethod
     def data_of(capacity: IncubationCapacity) -> dict[str, Any]:
-        return {"title": capacity.title, "sectors": [s.code for s in capacity.sectors],
+        return {"title": capacity.title, "title_en": capacity.title_en, "sectors": [s.code for s in capacity.sectors],
                 "stage_min": capacity.stage_min.code, "stage_max": capacity.stage_max.code,
                 "seats_total": capacity.seats_total, "starts_on": capacity.starts_on, "ends_on": capacity.ends_on,
                 "conditions": capacity.conditions}

@@ -12,7 +12,7 @@ from flask_login import current_user
 from marketplace.access import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.i18n import localized
+from marketplace.i18n import locale_code, localized
 from marketplace.incubators.forms import CapacityForm, ProfileForm, StartupFilterForm
 from marketplace.models.enums import Role
 from marketplace.services import capacities, desk, homes, incubator_profile, reasons, recommendations
@@ -88,7 +88,7 @@ def new_capacity() -> Any:
         except DomainError as error:
             form.attach(error.errors)
         else:
-            flash(_("%(title)s is open to startups.", title=capacity.title), "success")
+            flash(_("%(title)s is open to startups.", title=capacity.display_title(locale_code())), "success")
             return redirect(url_for(".capacity_list"))
     return _capacity_page(form)
 
@@ -104,7 +104,7 @@ def edit_capacity(capacity_id: int) -> Any:
         except DomainError as error:
             form.attach(error.errors)
         else:
-            flash(_("%(title)s is saved.", title=capacity.title), "success")
+            flash(_("%(title)s is saved.", title=capacity.display_title(locale_code())), "success")
             return redirect(url_for(".capacity_list"))
     return _capacity_page(form, capacity)
 
@@ -115,9 +115,9 @@ def edit_capacity(capacity_id: int) -> Any:
 def set_capacity_open(capacity_id: int, is_open: bool) -> Any:
     capacity = capacities.set_open(db.session, current_user.organization_id, capacity_id, is_open)
     if is_open:
-        flash(_("%(title)s is open to startups again.", title=capacity.title), "success")
+        flash(_("%(title)s is open to startups again.", title=capacity.display_title(locale_code())), "success")
     else:
-        flash(_("%(title)s is closed: startups no longer see it.", title=capacity.title), "info")
+        flash(_("%(title)s is closed: startups no longer see it.", title=capacity.display_title(locale_code())), "info")
     return redirect(url_for(".capacity_list"))
 
 

@@ -22,6 +22,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def in_language(own: str, english: str | None, locale: str) -> str:
+    """A member's own words (a name, a title) as a reader in ``locale`` sees them: the English
+    version, when the member gave one, on any page not in Chinese."""
+    return english if english and not locale.startswith("zh") else own
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets)."""
 

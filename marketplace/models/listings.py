@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.models.base import Base, Timestamped, enum_column
+from marketplace.models.base import Base, Timestamped, enum_column, in_language
 from marketplace.models.enums import (
     EnterpriseTier,
     Instrument,
@@ -169,6 +169,7 @@ class LoanProduct(Timestamped, Base):
     bank_id: Mapped[int] = mapped_column(sa.ForeignKey("banks.id", ondelete="CASCADE"), index=True)
     kind: Mapped[LoanKind] = mapped_column(enum_column(LoanKind))
     name: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str | None] = mapped_column(sa.String(200))  # shown on English pages when given
     description: Mapped[str] = mapped_column(sa.Text, default="")
     amount_min: Mapped[int] = mapped_column(Money)
     amount_max: Mapped[int] = mapped_column(Money)
@@ -187,6 +188,9 @@ class LoanProduct(Timestamped, Base):
     sectors: Mapped[list[Sector]] = relationship(secondary=product_sectors)
     stages: Mapped[list[Stage]] = relationship(secondary=product_stages, order_by=Stage.ordinal)
     pledge_rates: Mapped[list[PledgeRate]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+    def display_name(self, locale: str) -> str:
+        return in_language(self.name, self.name_en, locale)
 
 
 class IPAsset(Timestamped, Base):
@@ -234,6 +238,7 @@ class IncubationCapacity(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     incubator_id: Mapped[int] = mapped_column(sa.ForeignKey("incubators.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))  # shown on English pages when given
     stage_min_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="RESTRICT"))
     stage_max_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="RESTRICT"))
     seats_total: Mapped[int]
@@ -251,3 +256,6 @@ class IncubationCapacity(Timestamped, Base):
     @property
     def seats_left(self) -> int:
         return self.seats_total - self.seats_taken
+
+    def display_title(self, locale: str) -> str:
+        return in_language(self.title, self.title_en, locale)

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.models.base import Base, Timestamped, enum_column
+from marketplace.models.base import Base, Timestamped, enum_column, in_language
 from marketplace.models.enums import (
     EnterpriseTier,
     IncubatorService,
@@ -48,9 +48,7 @@ class Organization(Timestamped, Base):
     __mapper_args__ = {"polymorphic_on": "kind"}
 
     def display_name(self, locale: str) -> str:
-        if not locale.startswith("zh") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_language(self.name, self.name_en, locale)
 
 
 startup_sectors = ranked_link_table(

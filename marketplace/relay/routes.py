@@ -78,9 +78,9 @@ def apply(capacity_id: int) -> Any:
             db.session.rollback()
             form.attach(error.errors)
         else:
-            flash(_("You are on the waitlist of %(title)s.", title=capacity.title) if reservation.status.value ==
-                  "waitlisted" else _("A seat of %(title)s is reserved for you: the incubator will answer.",
-                                      title=capacity.title), "success")
+            title = capacity.display_title(locale_code())
+            flash(_("You are on the waitlist of %(title)s.", title=title) if reservation.status.value == "waitlisted"
+                  else _("A seat of %(title)s is reserved for you: the incubator will answer.", title=title), "success")
             return redirect(url_for(".reservation", reservation_id=reservation.id))
         capacity = capacities.visible(db.session, current_user.organization_id, capacity_id)
     return render_template("relay/apply.html", form=form, capacity=capacity), 422 if form.errors or \
@@ -96,7 +96,7 @@ def refer(startup_id: int) -> Any:
         abort(404)
     offers = recommendations.offers_to_refer(db.session, org_id, startup_id, today=date.today())
     form = ReferForm()
-    form.capacity.choices = [(c.id, f"{c.title} · {c.incubator.display_name(locale_code())} · "
+    form.capacity.choices = [(c.id, f"{c.display_title(locale_code())} · {c.incubator.display_name(locale_code())} · "
                               + _("%(left)d of %(total)d", left=c.seats_left, total=c.seats_total)) for c in offers]
     if form.validate_on_submit():
         try:

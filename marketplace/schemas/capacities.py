@@ -22,6 +22,8 @@ class CapacitySchema(Schema):
     id = fields.Integer(dump_only=True)
     incubator = fields.Nested(IncubatorRefSchema, dump_only=True)
     title = fields.String(required=True, validate=validate.Length(1, TITLE_LENGTH))
+    title_en = fields.String(allow_none=True, validate=validate.Length(max=TITLE_LENGTH), metadata={
+        "description": "The title on English pages; null or empty: the title."})
     sectors = fields.List(Code(), validate=validate.Length(max=40),
                           metadata={"description": f"Sectors the seats are for; empty: every sector. {CODES}"})
     stage_min = Code(required=True, metadata={
@@ -47,7 +49,7 @@ class CapacityChangesSchema(CapacitySchema):
         super().__init__(partial=True, **kwargs)
 
 
-PUBLIC = ("id", "incubator", "title", "sectors", "stage_min", "stage_max", "seats_total", "seats_taken",
+PUBLIC = ("id", "incubator", "title", "title_en", "sectors", "stage_min", "stage_max", "seats_total", "seats_taken",
           "seats_left", "starts_on", "ends_on", "conditions", "updated_at")
 VIEWS = {"public": PUBLIC, "owner": (*PUBLIC, "is_open", "created_at")}
 

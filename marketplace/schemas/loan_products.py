@@ -40,6 +40,8 @@ class LoanProductSchema(Schema):
     bank = fields.Nested(BankRefSchema, dump_only=True)
     kind = fields.Enum(LoanKind, by_value=True, required=True)
     name = fields.String(required=True, validate=validate.Length(1, NAME_LENGTH))
+    name_en = fields.String(allow_none=True, validate=validate.Length(max=NAME_LENGTH), metadata={
+        "description": "The name on English pages; null or empty: the name."})
     description = fields.String(validate=validate.Length(max=DESCRIPTION_LENGTH))
     amount_min = fields.Integer(required=True, validate=validate.Range(1, MAX_AMOUNT), metadata={
         "description": "Smallest loan, in yuan (CNY)."})
@@ -94,8 +96,8 @@ class LoanProductChangesSchema(LoanProductSchema):
         super().__init__(partial=True, **kwargs)
 
 
-PUBLIC = ("id", "bank", "kind", "name", "description", "amount_min", "amount_max", "rate_min_bps", "rate_max_bps",
-          "term_months", "sectors", "stages", "tiers", "min_months_operating", "loan_to_equity_ratio",
+PUBLIC = ("id", "bank", "kind", "name", "name_en", "description", "amount_min", "amount_max", "rate_min_bps",
+          "rate_max_bps", "term_months", "sectors", "stages", "tiers", "min_months_operating", "loan_to_equity_ratio",
           "warrant_coverage", "investor_kinds", "pledge_rates", "min_remaining_life_months", "updated_at")
 VIEWS = {"public": PUBLIC, "owner": (*PUBLIC, "is_active", "created_at")}
 

@@ -38,6 +38,7 @@ class CapacityTerms:
     seats_total: int
     starts_on: date
     ends_on: date
+    title_en: str | None = None  # the title on English pages; None: the title
     sectors: list[str] = field(default_factory=list)
     conditions: str = ""
     is_open: bool = True
@@ -45,7 +46,7 @@ class CapacityTerms:
 
 def terms_of(capacity: IncubationCapacity) -> CapacityTerms:
     c = capacity
-    return CapacityTerms(title=c.title, stage_min=c.stage_min.code, stage_max=c.stage_max.code,
+    return CapacityTerms(title=c.title, title_en=c.title_en, stage_min=c.stage_min.code, stage_max=c.stage_max.code,
                          seats_total=c.seats_total, starts_on=c.starts_on, ends_on=c.ends_on,
                          sectors=[s.code for s in c.sectors], conditions=c.conditions, is_open=c.is_open)
 
@@ -60,6 +61,7 @@ class _Checked:
 
 def _check(session: Session, terms: CapacityTerms, *, seats_taken: int, errors: FieldErrors) -> _Checked:
     terms = replace(terms, title=text(errors, "title", terms.title, max_length=TITLE_LENGTH, required=True),
+                    title_en=text(errors, "title_en", terms.title_en, max_length=TITLE_LENGTH) or None,
                     conditions=text(errors, "conditions", terms.conditions, max_length=CONDITIONS_LENGTH))
     errors.check_range("seats_total", terms.seats_total, 1, MAX_SEATS)
     if not errors.has("seats_total") and terms.seats_total < seats_taken:
@@ -78,7 +80,7 @@ def _check(session: Session, terms: CapacityTerms, *, seats_taken: int, errors: 
 
 def _write(session: Session, capacity: IncubationCapacity, checked: _Checked) -> IncubationCapacity:
     terms = checked.terms
-    for name in ("title", "seats_total", "starts_on", "ends_on", "conditions", "is_open"):
+    for name in ("title", "title_en", "seats_total", "starts_on", "ends_on", "conditions", "is_open"):
         setattr(capacity, name, getattr(terms, name))
     capacity.sectors = checked.sectors
     capacity.stage_min = checked.stage_min

@@ -878,6 +878,7 @@ class IncubatorModel:
     last_stages: tuple[str, ...]
     services: tuple[IncubatorService, ...]
     seats_zh: str
+    seats_en: str
     conditions: tuple[str, ...]
 
 
@@ -890,21 +891,21 @@ INCUBATOR_MODELS = {
         ("concept",), ("seed", "pre_a"),
         (IncubatorService.CONCEPT_VERIFICATION, IncubatorService.SHARED_LABS, IncubatorService.IP,
          IncubatorService.POLICY, IncubatorService.TALENT),
-        "概念验证项目入驻名额", EARLY_CONDITIONS),
+        "概念验证项目入驻名额", "proof-of-concept places", EARLY_CONDITIONS),
     "incubator": IncubatorModel(
         ("concept", "seed"), ("pre_a", "series_a"),
         (IncubatorService.SHARED_LABS, IncubatorService.FINANCE, IncubatorService.LEGAL, IncubatorService.IP,
          IncubatorService.POLICY, IncubatorService.TALENT),
-        "初创企业孵化席位", EARLY_CONDITIONS),
+        "初创企业孵化席位", "startup incubation seats", EARLY_CONDITIONS),
     "accelerator": IncubatorModel(
         ("pre_a",), ("series_a", "series_b"),
         (IncubatorService.FINANCE, IncubatorService.MARKET, IncubatorService.LEGAL, IncubatorService.TALENT),
-        "成长期企业加速席位", GROWTH_CONDITIONS),
+        "成长期企业加速席位", "growth-stage acceleration seats", GROWTH_CONDITIONS),
     "industrial": IncubatorModel(
         ("series_a",), ("series_b", "series_c_plus"),
         (IncubatorService.PILOT_TESTING, IncubatorService.INSPECTION_TESTING, IncubatorService.MARKET,
          IncubatorService.FINANCE),
-        "产业化落地空间", GROWTH_CONDITIONS),
+        "产业化落地空间", "industrial scale-up space", GROWTH_CONDITIONS),
 }
 
 
@@ -980,9 +981,11 @@ def _capacity(build: _Build, hub: _Hub, model: IncubatorModel, *, must_have_seat
     full = not must_have_seats and not past and rng.random() < 0.25
     assert hub.incubator.park is not None
     conditions = rng.sample(model.conditions, rng.randint(2, 3))
+    batch = rng.randint(1, 4)
     return IncubationCapacity(
         incubator=hub.incubator, sectors=sectors,
-        title=f"{'、'.join(s.name_zh for s in sectors)}{model.seats_zh}（{starts_on.year}年第{rng.randint(1, 4)}期）",
+        title=f"{'、'.join(s.name_zh for s in sectors)}{model.seats_zh}（{starts_on.year}年第{batch}期）",
+        title_en=f"{', '.join(s.name_en for s in sectors)} {model.seats_en} ({starts_on.year}, batch {batch})",
         stage_min=ref.stage(rng.choice(model.first_stages)), stage_max=ref.stage(rng.choice(model.last_stages)),
         seats_total=seats_total, seats_taken=seats_total if full or past else rng.randint(0, seats_total - 1),
         starts_on=starts_on, ends_on=_months_after(starts_on, rng.choice((12, 24))), is_open=not past,
@@ -1253,23 +1256,23 @@ def _funds(build: _Build, hubs: list[_Hub], showcase: _Company) -> list[_Fund]:
 class BankSpec(NamedTuple):
     name: str
     name_en: str
-    brand: str  # what its products are named after
+    brand: tuple[str, str]  # what its products are named after, in Chinese and in English
     park: str | None
     is_sci_tech_branch: bool
 
 
 BANKS = tuple(BankSpec(*spec) for spec in (  # invented banks; the first is the demo login's
-    ("浦江银行张江科技支行", "Pujiang Bank Zhangjiang Sci-Tech Sub-branch", "浦江", "zhangjiang_core", True),
-    ("申城商业银行科技支行", "Shencheng Commercial Bank Sci-Tech Sub-branch", "申城", "zhangjiang_core", True),
-    ("沪东农商银行张江科技支行", "Hudong Rural Commercial Bank Zhangjiang Sci-Tech Sub-branch", "沪东",
+    ("浦江银行张江科技支行", "Pujiang Bank Zhangjiang Sci-Tech Sub-branch", ("浦江", "Pujiang"), "zhangjiang_core", True),
+    ("申城商业银行科技支行", "Shencheng Commercial Bank Sci-Tech Sub-branch", ("申城", "Shencheng"), "zhangjiang_core", True),
+    ("沪东农商银行张江科技支行", "Hudong Rural Commercial Bank Zhangjiang Sci-Tech Sub-branch", ("沪东", "Hudong"),
      "zhangjiang_core", True),
-    ("东海银行漕河泾科技支行", "Donghai Bank Caohejing Sci-Tech Sub-branch", "东海", "caohejing", True),
-    ("临港海湾银行科技支行", "Lingang Haiwan Bank Sci-Tech Sub-branch", "海湾", "lingang", True),
-    ("长三角发展银行紫竹科技支行", "YRD Development Bank Zizhu Sci-Tech Sub-branch", "长三角", "zizhu", True),
-    ("滨江银行杨浦科技支行", "Binjiang Bank Yangpu Sci-Tech Sub-branch", "滨江", "yangpu", True),
-    ("申江银行上海分行", "Shenjiang Bank Shanghai Branch", "申江", None, False),
-    ("金桥商业银行上海分行", "Jinqiao Commercial Bank Shanghai Branch", "金桥", None, False),
-    ("华亭银行上海分行", "Huating Bank Shanghai Branch", "华亭", None, False),
+    ("东海银行漕河泾科技支行", "Donghai Bank Caohejing Sci-Tech Sub-branch", ("东海", "Donghai"), "caohejing", True),
+    ("临港海湾银行科技支行", "Lingang Haiwan Bank Sci-Tech Sub-branch", ("海湾", "Haiwan"), "lingang", True),
+    ("长三角发展银行紫竹科技支行", "YRD Development Bank Zizhu Sci-Tech Sub-branch", ("长三角", "YRD"), "zizhu", True),
+    ("滨江银行杨浦科技支行", "Binjiang Bank Yangpu Sci-Tech Sub-branch", ("滨江", "Binjiang"), "yangpu", True),
+    ("申江银行上海分行", "Shenjiang Bank Shanghai Branch", ("申江", "Shenjiang"), None, False),
+    ("金桥商业银行上海分行", "Jinqiao Commercial Bank Shanghai Branch", ("金桥", "Jinqiao"), None, False),
+    ("华亭银行上海分行", "Huating Bank Shanghai Branch", ("华亭", "Huating"), None, False),
 ))
 INVESTOR_KIND_ZH = {InvestorKind.VC: "风险投资机构", InvestorKind.CVC: "产业资本",
                     InvestorKind.GUIDANCE_FUND: "政府引导基金", InvestorKind.ANGEL: "天使投资人"}
@@ -1279,8 +1282,16 @@ PLEDGE_RATES = {  # rate range, and how often a product accepts the kind
     IPKind.INVENTION: ((0.30, 0.50), 1.0), IPKind.UTILITY_MODEL: ((0.20, 0.30), 0.8),
     IPKind.SOFTWARE_COPYRIGHT: ((0.15, 0.25), 0.7), IPKind.DESIGN: ((0.10, 0.20), 0.4),
 }
-TIER_PRODUCTS = (("专精特新贷", (EnterpriseTier.SPECIALISED, EnterpriseTier.LITTLE_GIANT)),
-                 ("高企信用贷", (EnterpriseTier.HIGH_TECH,)), ("小巨人成长贷", (EnterpriseTier.LITTLE_GIANT,)))
+Bilingual = tuple[str, str]  # (Chinese, English)
+TIER_PRODUCTS = ((("专精特新贷", "Specialised SME Loan"), (EnterpriseTier.SPECIALISED, EnterpriseTier.LITTLE_GIANT)),
+                 (("高企信用贷", "High-Tech Enterprise Credit Loan"), (EnterpriseTier.HIGH_TECH,)),
+                 (("小巨人成长贷", "Little Giant Growth Loan"), (EnterpriseTier.LITTLE_GIANT,)))
+CREDIT_NAMES = (("科技信用贷", "Tech Credit Loan"), ("科创快贷", "Sci-Tech Express Loan"), ("研发贷", "R&D Loan"))
+
+
+def _product_name(brand: Bilingual, name: Bilingual) -> dict[str, str]:
+    """A demo product's name in both languages: 浦江科技信用贷, Pujiang Tech Credit Loan."""
+    return {"name": brand[0] + name[0], "name_en": f"{brand[1]} {name[1]}"}
 
 
 def _rates(rng: random.Random, low: int, high: int) -> dict[str, int]:
@@ -1288,14 +1299,15 @@ def _rates(rng: random.Random, low: int, high: int) -> dict[str, int]:
     return {"rate_min_bps": rate_min, "rate_max_bps": rate_min + rng.randrange(50, 155, 5)}
 
 
-def _linked_loan(build: _Build, brand: str) -> LoanProduct:
+def _linked_loan(build: _Build, brand: Bilingual) -> LoanProduct:
     """投贷联动: sized against an equity round led by a qualifying investor, sometimes with warrants."""
     rng = build.rng
     ratio = _share(rng, 0.2, 0.5)
     kinds = [InvestorKind.VC, *rng.sample([InvestorKind.CVC, InvestorKind.GUIDANCE_FUND], rng.randint(0, 2))]
     warrants = _share(rng, 0.05, 0.3) if rng.random() < 0.5 else None
     product = LoanProduct(
-        kind=LoanKind.LINKED, name=f"{brand}{'科创认股权贷' if warrants else '投贷联动科创贷'}",
+        kind=LoanKind.LINKED, **_product_name(brand, ("科创认股权贷", "Sci-Tech Warrant Loan") if warrants else
+                                              ("投贷联动科创贷", "Equity-Linked Sci-Tech Loan")),
         amount_min=rng.choice((2, 3, 5)) * M, amount_max=rng.choice((20, 30, 50, 100)) * M,
         term_months=rng.choice((24, 36)), loan_to_equity_ratio=ratio, warrant_coverage=warrants,
         stages=build.ref.stages_between("pre_a", rng.choice(("series_c_plus", "pre_ipo"))),
@@ -1310,14 +1322,16 @@ def _linked_loan(build: _Build, brand: str) -> LoanProduct:
     return product
 
 
-def _ip_pledge_loan(build: _Build, brand: str) -> LoanProduct:
+def _ip_pledge_loan(build: _Build, brand: Bilingual) -> LoanProduct:
     rng = build.rng
     rates = [PledgeRate(ip_kind=kind, rate=_share(rng, *span)) for kind, (span, accepted) in PLEDGE_RATES.items()
              if rng.random() < accepted]
     remaining_life = rng.choice((24, 36, 48, 60))
     invention = next(r.rate for r in rates if r.ip_kind == IPKind.INVENTION)
     return LoanProduct(
-        kind=LoanKind.IP_PLEDGE, name=f"{brand}{rng.choice(('知识产权质押贷', '知识产权融资贷', '专利快贷'))}",
+        kind=LoanKind.IP_PLEDGE, **_product_name(brand, rng.choice((
+            ("知识产权质押贷", "IP Pledge Loan"), ("知识产权融资贷", "IP Financing Loan"),
+            ("专利快贷", "Patent Express Loan")))),
         description=(f"以发明专利、实用新型、软件著作权等知识产权质押，发明专利按评估价值的{invention:.0%}放款，"
                      f"要求质押物剩余有效期不少于{remaining_life}个月，最快5个工作日审批。"),
         amount_min=rng.choice((500_000, 1 * M)), amount_max=rng.choice((10, 20, 30)) * M,
@@ -1327,13 +1341,13 @@ def _ip_pledge_loan(build: _Build, brand: str) -> LoanProduct:
     )
 
 
-def _credit_loan(build: _Build, brand: str, name: str, tiers: Sequence[EnterpriseTier]) -> LoanProduct:
+def _credit_loan(build: _Build, brand: Bilingual, name: Bilingual, tiers: Sequence[EnterpriseTier]) -> LoanProduct:
     rng = build.rng
     months = rng.choice((12, 24, 36))
     amount_max = rng.choice((3, 5, 10)) * M
     eligible = "、".join(TIER_ZH[t] for t in tiers) or "科技型中小"
     product = LoanProduct(
-        kind=LoanKind.CREDIT, name=f"{brand}{name}",
+        kind=LoanKind.CREDIT, **_product_name(brand, name),
         description=f"纯信用、免抵押，面向成立满{months}个月的{eligible}企业，最高可贷{_yuan_zh(amount_max)}，随借随还。",
         amount_min=rng.choice((300_000, 500_000, 1 * M)), amount_max=amount_max, term_months=12,
         min_months_operating=months, stages=build.ref.stages_between(rng.choice(("seed", "pre_a")), "pre_ipo"),
@@ -1352,7 +1366,7 @@ def _bank(build: _Build, spec: BankSpec, *, login: bool) -> tuple[Bank, list[Loa
                 is_sci_tech_branch=spec.is_sci_tech_branch)
     base_tiers = [EnterpriseTier.HIGH_TECH] if rng.random() < 0.4 else []
     products = [_linked_loan(build, spec.brand), _ip_pledge_loan(build, spec.brand),
-                _credit_loan(build, spec.brand, rng.choice(("科技信用贷", "科创快贷", "研发贷")), base_tiers)]
+                _credit_loan(build, spec.brand, rng.choice(CREDIT_NAMES), base_tiers)]
     if not login and rng.random() < 0.6:
         products.append(_credit_loan(build, spec.brand, *rng.choice(TIER_PRODUCTS)))
     for product in products:

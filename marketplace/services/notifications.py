@@ -55,9 +55,13 @@ SUBJECT = _l("Zhangjiang Match: %(kind)s")
 PAGE = 20
 
 
+def bilingual(own: str, english: str | None) -> dict[str, str]:
+    """A member's words in both languages, for a notification's parameters."""
+    return {"zh_Hans": own, "en": english or own}
+
+
 def org_name(org: Organization) -> dict[str, str]:
-    """A name in both languages, for a notification's parameters."""
-    return {"zh_Hans": org.name, "en": org.name_en or org.name}
+    return bilingual(org.name, org.name_en)
 
 
 def render(kind: NotificationKind, event_name: str, params: Mapping[str, Any], locale: str) -> str:

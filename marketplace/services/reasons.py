@@ -28,15 +28,17 @@ from marketplace.services.recommendations import Recommended
 
 
 def _offer_names(session: Session, keys: set[str]) -> dict[str, str]:
-    """The names of the loan products ("product:3") and incubation capacities ("capacity:5") in ``keys``."""
+    """The names of the loan products ("product:3") and incubation capacities ("capacity:5") in
+    ``keys``, in the reader's language."""
     ids = {kind: [recs.key_id(k) for k in keys if k.startswith(kind + ":")] for kind in ("product", "capacity")}
+    locale = locale_code()
     names = {}
     if ids["product"]:
-        names.update((recs.product_key(i), name) for i, name in session.execute(
-            sa.select(LoanProduct.id, LoanProduct.name).where(LoanProduct.id.in_(ids["product"]))))
+        names.update((recs.product_key(p.id), p.display_name(locale)) for p in session.scalars(
+            sa.select(LoanProduct).where(LoanProduct.id.in_(ids["product"]))))
     if ids["capacity"]:
-        names.update((recs.capacity_key(i), title) for i, title in session.execute(
-            sa.select(IncubationCapacity.id, IncubationCapacity.title).where(IncubationCapacity.id.in_(ids["capacity"]))))
+        names.update((recs.capacity_key(c.id), c.display_title(locale)) for c in session.scalars(
+            sa.select(IncubationCapacity).where(IncubationCapacity.id.in_(ids["capacity"]))))
     return names
 
 

@@ -163,7 +163,8 @@ def _parties(reservation: Reservation, capacity: IncubationCapacity) -> list[int
 def _params(session: Session, reservation: Reservation, capacity: IncubationCapacity,
             org: Organization | None = None) -> dict:
     startup = session.get(Startup, reservation.startup_id)
-    params = {"startup": notifications.org_name(startup), "capacity": capacity.title}
+    params = {"startup": notifications.org_name(startup),
+              "capacity": notifications.bilingual(capacity.title, capacity.title_en)}
     if org is not None:
         params["org"] = notifications.org_name(org)
     return params
