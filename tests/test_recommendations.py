@@ -399,6 +399,8 @@ def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, m
     following = client.get(needs["next"], headers=bearer(app, emails["investor"])).get_json()
     assert [i["need"]["id"] for i in following["items"]] == [ids["bio_need"]] and following["next"] is None
     assert [i["rank"] for i in following["items"]] == [3]  # the place in the whole list, across pages
+    strengths = [i["strength"] for i in needs["items"] + following["items"]]  # the pages' bars, one scale
+    assert strengths[0] == 1.0 and strengths == sorted(strengths, reverse=True) and 0.1 <= strengths[-1] < 1.0
     zh = client.get("/api/v1/recommendations/needs?limit=1", headers=bearer(app, emails["investor"], ZH)).get_json()
     assert zh["items"][0]["reasons"][0]["text"] == "该企业的老股东（已投 1 轮）"
     bio = bearer(app, emails["biotech"])

@@ -55,14 +55,15 @@ Fields = Callable[[Any], dict[str, Any]]
 def _ranked(items: list[recommendations.Recommended], fields: Fields, *, offer: bool,
             own: bool, offset: int = 0) -> list[dict[str, Any]]:
     """Each item as its schema dumps it: rank (``offset`` items come before the first), score, the
-    fields of the thing, reasons with their text (the reasons a page shows, worded as
-    ``reasons.describe`` says for ``offer`` and ``own``)."""
+    strength of its bar, the fields of the thing, reasons with their text (the reasons a page
+    shows, worded as ``reasons.describe`` says for ``offer`` and ``own``)."""
     names = reasons.Names.load(db.session, [r for item in items for r in item.reasons])
     out = []
     for rank, item in enumerate(items, start=offset + 1):
         shown = reasons.shown(item.reasons)
-        out.append({"rank": rank, "score": item.score, **fields(item.item), "reasons": [
-            {"code": r.code, "text": reasons.describe(r, names, offer=offer, own=own)} for r in shown]})
+        out.append({"rank": rank, "score": item.score, "strength": item.strength, **fields(item.item),
+                    "reasons": [{"code": r.code, "text": reasons.describe(r, names, offer=offer, own=own)}
+                                for r in shown]})
     return out
 
 

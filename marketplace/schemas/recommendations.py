@@ -21,6 +21,9 @@ class _Ranked(Schema):
     rank = fields.Integer(dump_only=True, metadata={"description": "The place in the whole ranked list, 1 the best match."})
     score = fields.Float(dump_only=True, metadata={
         "description": "The model's log-odds of a match: higher ranks first; comparable within one list only."})
+    strength = fields.Float(dump_only=True, metadata={
+        "description": "The bar the pages draw, 0.1 to 1: 1 for the list's first, 0.1 for the weakest of its "
+                       "first 100 and below; every page of a list shares the scale."})
     reasons = fields.List(fields.Nested(ReasonSchema), dump_only=True, metadata={
         "description": "Up to three, the strongest first."})
 
