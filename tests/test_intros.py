@@ -142,7 +142,9 @@ def test_request_accept_talk_withdraw_and_ask_again(run_in, world):
     assert not reveals(run_in, world, "investor")
     [note] = rows(run_in, Notification, Notification.kind == "intro_requested")
     assert note.user_id == run_in(lambda s: s.scalar(sa.select(User.id).where(User.email == FOUNDER)))
-    assert note.link == f"/intros/{intro_id}" and note.params["need"] == need_body()["title"]
+    title = need_body()["title"]
+    assert note.link == f"/intros/{intro_id}"
+    assert note.params["need"] == {"zh_Hans": title, "en": title}  # no English title: the title in both
 
     assert do(run_in, world, intros.accept, "startup", intro_id) == IntroStatus.ACCEPTED
     assert reveals(run_in, world, "investor") and reveals(run_in, world, "startup")

@@ -14,6 +14,8 @@ from marketplace.models.enums import Instrument, IPKind, IPStatus, NeedStatus
 from marketplace.schemas.needs import NeedSchema
 from marketplace.services import demo, needs, tokens
 from marketplace.services.ip_numbers import number_error, patent_number
+from tests.conftest import PASSWORD
+from tests.helpers import log_in
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
@@ -117,6 +119,8 @@ def test_bad_bodies_get_field_errors_and_write_nothing(client, owner, run_in, fo
         ({"instrument": "grant", "runway_months": 1.5}, {"instrument", "runway_months"}),
         ({"deadline": (TODAY - timedelta(days=1)).isoformat()}, {"deadline"}),
         ({"title": "bad\x00title"}, {"title"}),
+        ({"title_en": "x" * 201}, {"title_en"}),
+        ({"title_en": "bad\x00title"}, {"title_en"}),
         ({"amount_max": 10**13}, {"amount_max"}),
     ]
     for changes, fields in cases:
@@ -127,6 +131,24 @@ def test_bad_bodies_get_field_errors_and_write_nothing(client, owner, run_in, fo
     assert set(missing) == {"instrument", "title", "amount_min", "amount_max", "stage", "sectors"}
     assert client.post("/api/v1/needs", data="[1]", headers=owner).status_code == 400
     assert row_counts() == before
+
+
+def test_an_english_title_is_what_english_readers_see(app, client, owner, run_in, make_user):
+    need = post_need(client, owner, status="open", title_en="  Series A for an automotive MCU ").get_json()
+    assert need["title_en"] == "Series A for an automotive MCU"  # trimmed
+    assert "series a for an automotive mcu" in run_in(lambda s: s.get(FundingNeed, need["id"]).search_text)
+    investor = app.test_client()
+    log_in(investor, make_user("investor"), PASSWORD)
+    for headers, title in ((EN, "Series A for an automotive MCU"), (ZH, "车规级MCU芯片A轮融资")):
+        assert f'data-testid="need-title">{title}</a>' in investor.get("/investor/deal-flow", headers=headers).get_data(
+            as_text=True), headers
+    someone = bearer(run_in, make_user("startup"), **EN)  # another startup may not retitle it
+    assert client.patch(f"/api/v1/needs/{need['id']}", json={"title_en": "Ours"}, headers=someone).status_code == 404
+    assert need_row(run_in, need["id"])["title_en"] == "Series A for an automotive MCU"
+    cleared = client.patch(f"/api/v1/needs/{need['id']}", json={"title_en": ""}, headers=owner).get_json()
+    assert cleared["title_en"] is None  # no English title: the title on every page
+    assert 'data-testid="need-title">车规级MCU芯片A轮融资</a>' in investor.get("/investor/deal-flow", headers=EN).get_data(
+        as_text=True)
 
 
 def test_field_errors_come_in_the_requesters_language(client, run_in, founder):

@@ -68,10 +68,11 @@ def test_a_need_is_published_straight_from_the_form(client, founder, run_in):
 def test_a_bad_form_shows_each_field_error_and_writes_nothing(client, founder, row_counts):
     before = row_counts()
     response = create(client, title="", amount_min="9000000", amount_max="1000000", runway_months="-1",
-                      sectors=[], deadline="2001-01-01", instrument="grant")
+                      sectors=[], deadline="2001-01-01", instrument="grant", title_en="x" * 201)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert field_errors(html, "title") == "This field is required."
+    assert field_errors(html, "title_en") == "Field cannot be longer than 200 characters."
     assert field_errors(html, "runway_months") == "Between 0 and 600 months."
     assert field_errors(html, "sectors") == "Choose 1 to 3 sectors."
     assert "Not a valid choice" in field_errors(html, "instrument")
@@ -86,6 +87,15 @@ def test_a_bad_form_shows_each_field_error_and_writes_nothing(client, founder, r
 def test_form_errors_are_in_the_users_language(client, founder):
     html = submit(client, "/startup/needs/new", {**FORM, "title": ""}, headers=ZH).get_data(as_text=True)
     assert field_errors(html, "title") == "此项为必填项。"
+
+
+def test_a_need_titled_in_both_languages_shows_each_in_its_language(client, founder, run_in):
+    need_id = need_id_of(create(client, title="MCU产线投贷联动贷款", title_en="Linked loan for the MCU line"))
+    assert run_in(lambda s: s.get(FundingNeed, need_id).title_en) == "Linked loan for the MCU line"
+    for headers, title in ((EN, "Linked loan for the MCU line"), (ZH, "MCU产线投贷联动贷款")):
+        page = client.get(f"/startup/needs/{need_id}", headers=headers).get_data(as_text=True)
+        assert f'data-testid="need-title">{title}</h1>' in page, headers
+    assert 'value="Linked loan for the MCU line"' in client.get(f"/startup/needs/{need_id}/edit").get_data(as_text=True)
 
 
 def test_the_owner_edits_a_need(client, founder, run_in):

@@ -60,6 +60,7 @@ class FundingNeed(Timestamped, Base):
     startup_id: Mapped[int] = mapped_column(sa.ForeignKey("startups.id", ondelete="CASCADE"), index=True)
     instrument: Mapped[Instrument] = mapped_column(enum_column(Instrument))
     title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))  # shown on English pages when given
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     amount_min: Mapped[int] = mapped_column(Money)
     amount_max: Mapped[int] = mapped_column(Money)
@@ -83,6 +84,9 @@ class FundingNeed(Timestamped, Base):
     stage: Mapped[Stage] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=need_sectors)
     tags: Mapped[list[Tag]] = relationship(secondary=need_tags)
+
+    def display_title(self, locale: str) -> str:
+        return in_language(self.title, self.title_en, locale)
 
 
 thesis_sectors = link_table("thesis_sectors", ("thesis_id", "investor_theses.id"), ("sector_id", "sectors.id"),

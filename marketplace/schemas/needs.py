@@ -42,6 +42,8 @@ def yuan(*, least: int = 0, description: str = "whole yuan (CNY)", **kwargs: Any
 class NeedInputSchema(Schema):
     instrument = fields.Enum(Instrument, by_value=True, required=True)
     title = text(TEXT_LENGTHS["title"], required=True)
+    title_en = text(TEXT_LENGTHS["title_en"], allow_none=True,
+                    metadata={"description": "the title on English pages; null or empty: the title"})
     summary = text(TEXT_LENGTHS["summary"])
     amount_min = yuan(required=True, least=1)
     amount_max = yuan(required=True, least=1, description="whole yuan (CNY); not below amount_min")
@@ -77,6 +79,7 @@ class NeedSchema(Schema):
     startup = fields.Nested(OrgRefSchema, dump_only=True)
     instrument = fields.Enum(Instrument, by_value=True, dump_only=True)
     title = fields.String(dump_only=True)
+    title_en = fields.String(dump_only=True, allow_none=True)
     summary = fields.String(dump_only=True)
     amount_min = fields.Integer(dump_only=True)
     amount_max = fields.Integer(dump_only=True)
@@ -95,8 +98,8 @@ class NeedSchema(Schema):
         "type": "object", "nullable": True, "description": "the uploaded PDF deck, if any",
         "properties": {"filename": {"type": "string"}, "url": {"type": "string", "format": "uri"}}})
 
-    PUBLIC = ("id", "startup", "instrument", "title", "summary", "amount_min", "amount_max", "stage", "sectors",
-              "use_of_funds", "deadline", "status", "created_at", "updated_at")
+    PUBLIC = ("id", "startup", "instrument", "title", "title_en", "summary", "amount_min", "amount_max", "stage",
+              "sectors", "use_of_funds", "deadline", "status", "created_at", "updated_at")
     CONFIDENTIAL = ("revenue_last_year", "monthly_burn", "runway_months", "deck")
     # "counterpart": a requester whose introduction the startup accepted (services.intros.reveals).
     VIEWS: dict[str, tuple[str, ...]] = {"public": PUBLIC, "owner": PUBLIC + CONFIDENTIAL,

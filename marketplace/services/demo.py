@@ -829,6 +829,22 @@ def _need_texts(rng: random.Random, company: _Company, instrument: Instrument, a
             "原材料采购、支付供应商货款及订单交付。")
 
 
+NEED_TITLES_EN = {
+    Instrument.EQUITY: "{stage} round for {name}",
+    Instrument.LINKED_LOAN: "Investment-linked loan with the {stage} round for {name}",
+    Instrument.IP_PLEDGE_LOAN: "IP-pledge financing for {name}",
+    Instrument.CREDIT_LOAN: "Working-capital loan for {name}'s order deliveries",
+}
+
+
+def _need_title_en(company: _Company, instrument: Instrument) -> str:
+    """The English title, from the company's English name and its stage (no draw from the random
+    sequence, which the rest of the demo follows)."""
+    stage = company.startup.stage
+    assert stage is not None
+    return NEED_TITLES_EN[instrument].format(stage=stage.name_en, name=company.startup.name_en)
+
+
 def _need(build: _Build, company: _Company, instrument: Instrument, status: NeedStatus) -> FundingNeed:
     rng = build.rng
     amount_min, amount_max = _need_amounts(rng, company, instrument)
@@ -836,8 +852,9 @@ def _need(build: _Build, company: _Company, instrument: Instrument, status: Need
     past = status in (NeedStatus.CLOSED, NeedStatus.FUNDED)
     deadline = _days_from_reference(-rng.randint(10, 200) if past else rng.randint(30, 180))
     need = FundingNeed(
-        startup=company.startup, instrument=instrument, title=title, summary=summary, amount_min=amount_min,
-        amount_max=amount_max, stage=company.startup.stage, use_of_funds=use_of_funds, deadline=deadline,
+        startup=company.startup, instrument=instrument, title=title, title_en=_need_title_en(company, instrument),
+        summary=summary, amount_min=amount_min, amount_max=amount_max, stage=company.startup.stage,
+        use_of_funds=use_of_funds, deadline=deadline,
         status=status, sectors=company.sectors[:rng.randint(1, len(company.sectors))], **company.figures,
     )
     need.search_text = need_search_text(need)

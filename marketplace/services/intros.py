@@ -259,7 +259,7 @@ def _changed(session: Session, intro: Introduction, actor: Actor, action: str, b
         pipeline.track(session, intro.requester_id, intro.need_id, PipelineStage.INTRO, user_id=intro.requested_by_id)
     acting = session.get(Organization, actor.org_id)
     notifications.notify(session, [notify], kind, action,
-                         {"org": notifications.org_name(acting), "need": intro.need.title},
+                         {"org": notifications.org_name(acting), "need": notifications.need_title(intro.need)},
                          link(intro.id), except_user=actor.user_id)
 
 
@@ -283,7 +283,7 @@ def post(session: Session, actor: Actor, intro_id: int, body: str) -> IntroMessa
     other = intro.need.startup_id if actor.org_id == intro.requester_id else intro.requester_id
     acting = session.get(Organization, actor.org_id)
     notifications.notify(session, [other], NotificationKind.MESSAGE, "posted",
-                         {"org": notifications.org_name(acting), "need": intro.need.title},
+                         {"org": notifications.org_name(acting), "need": notifications.need_title(intro.need)},
                          link(intro.id), except_user=actor.user_id)
     session.commit()
     return message

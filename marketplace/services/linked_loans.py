@@ -105,7 +105,7 @@ def _notify(session: Session, offer: LoanOffer, event: str, org_ids: list[int], 
     """Tell ``org_ids``; the sentence names the side that acted (the bank when the system did)."""
     by = offer.need.startup if actor.org_id == offer.need.startup_id else offer.product.bank
     notifications.notify(session, org_ids, NotificationKind.OFFER, event,
-                         {"org": notifications.org_name(by), "need": offer.need.title},
+                         {"org": notifications.org_name(by), "need": notifications.need_title(offer.need)},
                          link=f"/pipeline/offers/{offer.id}", except_user=actor.user_id)
 
 

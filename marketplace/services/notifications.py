@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from marketplace import mail
 from marketplace.errors import NotFound
-from marketplace.models import Notification, NotificationSetting, Organization, User
+from marketplace.models import FundingNeed, Notification, NotificationSetting, Organization, User
 from marketplace.models.base import utcnow
 from marketplace.models.enums import NotificationKind
 from marketplace.services.listing_common import Page, newest_first, possible_id
@@ -62,6 +62,10 @@ def bilingual(own: str, english: str | None) -> dict[str, str]:
 
 def org_name(org: Organization) -> dict[str, str]:
     return bilingual(org.name, org.name_en)
+
+
+def need_title(need: FundingNeed) -> dict[str, str]:
+    return bilingual(need.title, need.title_en)
 
 
 def render(kind: NotificationKind, event_name: str, params: Mapping[str, Any], locale: str) -> str:

@@ -260,7 +260,7 @@ def _record(session: Session, card: PipelineCard, kind: CommitmentKind, amount: 
                  from_state=before, to_state=_state(commitment))
     investor = session.get(Investor, card.investor_id)
     notifications.notify(session, [need.startup_id], NotificationKind.COMMITMENT, "recorded",
-                         {"org": notifications.org_name(investor), "need": need.title},
+                         {"org": notifications.org_name(investor), "need": notifications.need_title(need)},
                          link="/pipeline/commitments", except_user=actor.user_id)
     return commitment
 
@@ -302,7 +302,7 @@ def confirm(session: Session, startup_id: int, user_id: int | None, commitment_i
                  to_state=_state(commitment))
     startup = session.get(Startup, startup_id)
     notifications.notify(session, [commitment.investor_id], NotificationKind.COMMITMENT, "confirmed",
-                         {"org": notifications.org_name(startup), "need": commitment.need.title},
+                         {"org": notifications.org_name(startup), "need": notifications.need_title(commitment.need)},
                          link="/pipeline/", except_user=user_id)
     linked_loans.offer_on(session, commitment.need)
     session.commit()
@@ -322,7 +322,7 @@ def reject(session: Session, startup_id: int, user_id: int | None, commitment_id
                  _parties(commitment), from_state=_state(commitment))
     startup = session.get(Startup, startup_id)
     notifications.notify(session, [commitment.investor_id], NotificationKind.COMMITMENT, "rejected",
-                         {"org": notifications.org_name(startup), "need": commitment.need.title},
+                         {"org": notifications.org_name(startup), "need": notifications.need_title(commitment.need)},
                          link="/pipeline/", except_user=user_id)
     session.delete(commitment)
     session.commit()

@@ -41,10 +41,11 @@ AMOUNT = NumberRange(1, MAX_YUAN, _l("Enter a whole number of yuan above zero.")
 NOT_NEGATIVE = NumberRange(0, MAX_YUAN, _l("Enter a whole number of yuan, zero or more."))
 
 
-def text(label: Any, max_length: int, *, required: bool = False, area: bool = False) -> StringField:
+def text(label: Any, max_length: int, *, required: bool = False, area: bool = False,
+         description: Any = "") -> StringField:
     validators = [DataRequired(REQUIRED)] if required else [Optional()]
     field = TextAreaField if area else StringField
-    return field(label, validators=[*validators, Length(max=max_length)])
+    return field(label, validators=[*validators, Length(max=max_length)], description=description)
 
 
 def money(label: Any, *, required: bool = False) -> IntegerField:
@@ -64,6 +65,8 @@ def row_choices(rows: Sequence[Sector | Stage | Park], *, blank: bool = False) -
 class NeedForm(Form):
     instrument = SelectField(_l("Instrument"), choices=Instrument.choices())
     title = text(_l("Title"), 200, required=True)
+    title_en = text(_l("Title in English"), 200,
+                    description=_l("Shown on English pages; left empty, they show the title above."))
     summary = text(_l("Public summary"), 5000, area=True)
     amount_min = money(_l("Smallest amount (CNY)"), required=True)
     amount_max = money(_l("Largest amount (CNY)"), required=True)
@@ -79,7 +82,7 @@ class NeedForm(Form):
         Optional(), NumberRange(0, 600, _l("Between 0 and 600 months."))])
     publish = SubmitField(_l("Save and publish"))
 
-    FIELDS = ("instrument", "title", "summary", "amount_min", "amount_max", "stage", "sectors", "use_of_funds",
+    FIELDS = ("instrument", "title", "title_en", "summary", "amount_min", "amount_max", "stage", "sectors", "use_of_funds",
               "deadline", "revenue_last_year", "monthly_burn", "runway_months")
 
     def set_choices(self, stages: Sequence[Stage], sectors: Sequence[Sector]) -> None:
