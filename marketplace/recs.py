@@ -165,7 +165,8 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
         chosen = FundingNeed.status.in_(statuses or (NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.FUNDED))
     rows = session.execute(sa.select(FundingNeed.id, FundingNeed.startup_id, FundingNeed.stage_id,
                                      FundingNeed.amount_min, FundingNeed.amount_max, FundingNeed.title,
-                                     FundingNeed.title_en, FundingNeed.summary, FundingNeed.created_at)
+                                     FundingNeed.title_en, FundingNeed.summary, FundingNeed.summary_en,
+                                     FundingNeed.created_at)
                            .where(chosen).order_by(FundingNeed.id)).all()
     # the same choice joined, not the ids listed: PostgreSQL takes at most 65,535 parameters a query
     sectors = _grouped(session, sa.select(need_sectors.c.need_id, need_sectors.c.sector_id)
@@ -179,7 +180,8 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
                          sector=sector, sector_group=group, stage=stage, stage_rank=rank,
                          region=startups.park(r.startup_id), amount=float(r.amount_max),
                          amount_min=float(r.amount_min),
-                         text=" ".join(filter(None, (r.title, r.title_en, r.summary, startups.text(r.startup_id)))),
+                         text=" ".join(filter(None, (r.title, r.title_en, r.summary, r.summary_en,
+                                                     startups.text(r.startup_id)))),
                          incubator=startups.incubator(r.startup_id)))
     return out
 

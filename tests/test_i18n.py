@@ -22,7 +22,9 @@ EN = {"Accept-Language": "en-US,en;q=0.9"}
 
 
 def visible_text(page: str) -> str:
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    """The words a reader sees, less what a form holds for editing (an input's value, a textarea's
+    text: the member's own words, which a Chinese page may hold in English and the other way round)."""
+    page = re.sub(r"<(script|style|textarea)\b.*?</\1>", " ", page, flags=re.S)
     attributes = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', page))
     text = re.sub(r"<[^>]+>", " ", page) + " " + attributes
     return html.unescape(re.sub(r"\s+", " ", text))

@@ -121,6 +121,7 @@ def test_bad_bodies_get_field_errors_and_write_nothing(client, owner, run_in, fo
         ({"title": "bad\x00title"}, {"title"}),
         ({"title_en": "x" * 201}, {"title_en"}),
         ({"title_en": "bad\x00title"}, {"title_en"}),
+        ({"summary_en": "x" * 5001, "use_of_funds_en": "bad\x00use"}, {"summary_en", "use_of_funds_en"}),
         ({"amount_max": 10**13}, {"amount_max"}),
     ]
     for changes, fields in cases:
@@ -134,14 +135,22 @@ def test_bad_bodies_get_field_errors_and_write_nothing(client, owner, run_in, fo
 
 
 def test_an_english_title_is_what_english_readers_see(app, client, owner, run_in, make_user):
-    need = post_need(client, owner, status="open", title_en="  Series A for an automotive MCU ").get_json()
+    need = post_need(client, owner, status="open", title_en="  Series A for an automotive MCU ",
+                     summary="车规级MCU芯片，已进入两家一级供应商验证。", summary_en="In trials with two Tier-1 suppliers.",
+                     use_of_funds="流片与认证", use_of_funds_en="Tape-out and certification").get_json()
     assert need["title_en"] == "Series A for an automotive MCU"  # trimmed
-    assert "series a for an automotive mcu" in run_in(lambda s: s.get(FundingNeed, need["id"]).search_text)
+    assert (need["summary_en"], need["use_of_funds_en"]) == ("In trials with two Tier-1 suppliers.",
+                                                             "Tape-out and certification")
+    text = run_in(lambda s: s.get(FundingNeed, need["id"]).search_text)
+    assert "series a for an automotive mcu" in text and "tier-1 suppliers" in text and "流片与认证" in text
     investor = app.test_client()
     log_in(investor, make_user("investor"), PASSWORD)
-    for headers, title in ((EN, "Series A for an automotive MCU"), (ZH, "车规级MCU芯片A轮融资")):
-        assert f'data-testid="need-title">{title}</a>' in investor.get("/investor/deal-flow", headers=headers).get_data(
-            as_text=True), headers
+    for headers, title, summary, use in ((EN, "Series A for an automotive MCU", "In trials with two Tier-1 suppliers.",
+                                          "Tape-out and certification"),
+                                         (ZH, "车规级MCU芯片A轮融资", "车规级MCU芯片，已进入两家一级供应商验证。", "流片与认证")):
+        flow = investor.get("/investor/deal-flow", headers=headers).get_data(as_text=True)
+        assert f'data-testid="need-title">{title}</a>' in flow and summary in flow, headers
+        assert use in investor.get(f"/startup/needs/{need['id']}", headers=headers).get_data(as_text=True), headers
     someone = bearer(run_in, make_user("startup"), **EN)  # another startup may not retitle it
     assert client.patch(f"/api/v1/needs/{need['id']}", json={"title_en": "Ours"}, headers=someone).status_code == 404
     assert need_row(run_in, need["id"])["title_en"] == "Series A for an automotive MCU"

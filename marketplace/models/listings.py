@@ -62,10 +62,12 @@ class FundingNeed(Timestamped, Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     title_en: Mapped[str | None] = mapped_column(sa.String(200))  # shown on English pages when given
     summary: Mapped[str] = mapped_column(sa.Text, default="")
+    summary_en: Mapped[str | None] = mapped_column(sa.Text)
     amount_min: Mapped[int] = mapped_column(Money)
     amount_max: Mapped[int] = mapped_column(Money)
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="RESTRICT"), index=True)
     use_of_funds: Mapped[str] = mapped_column(sa.Text, default="")
+    use_of_funds_en: Mapped[str | None] = mapped_column(sa.Text)
     deadline: Mapped[date | None]
     status: Mapped[NeedStatus] = mapped_column(enum_column(NeedStatus), default=NeedStatus.DRAFT)
     # 孵投联动: until then only the partner investors of the startup's incubator see the open need.
@@ -85,8 +87,12 @@ class FundingNeed(Timestamped, Base):
     sectors: Mapped[list[Sector]] = relationship(secondary=need_sectors)
     tags: Mapped[list[Tag]] = relationship(secondary=need_tags)
 
+    def text_in(self, name: str, locale: str) -> str:
+        """The title, summary or use of funds (``name``) as a reader in ``locale`` sees it."""
+        return in_language(getattr(self, name), getattr(self, f"{name}_en"), locale)
+
     def display_title(self, locale: str) -> str:
-        return in_language(self.title, self.title_en, locale)
+        return self.text_in("title", locale)
 
 
 thesis_sectors = link_table("thesis_sectors", ("thesis_id", "investor_theses.id"), ("sector_id", "sectors.id"),

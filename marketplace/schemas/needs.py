@@ -45,12 +45,16 @@ class NeedInputSchema(Schema):
     title_en = text(TEXT_LENGTHS["title_en"], allow_none=True,
                     metadata={"description": "the title on English pages; null or empty: the title"})
     summary = text(TEXT_LENGTHS["summary"])
+    summary_en = text(TEXT_LENGTHS["summary_en"], allow_none=True,
+                      metadata={"description": "the summary on English pages; null or empty: the summary"})
     amount_min = yuan(required=True, least=1)
     amount_max = yuan(required=True, least=1, description="whole yuan (CNY); not below amount_min")
     stage = Code(required=True, metadata={"description": f"a stage code {TAXONOMY}"})
     sectors = fields.List(Code(), required=True, validate=validate.Length(min=1, max=MOST_SECTORS),
                           metadata={"description": f"one to three sector codes {TAXONOMY}"})
     use_of_funds = text(TEXT_LENGTHS["use_of_funds"])
+    use_of_funds_en = text(TEXT_LENGTHS["use_of_funds_en"], allow_none=True, metadata={
+        "description": "the use of funds on English pages; null or empty: the use of funds"})
     deadline = fields.Date(allow_none=True, metadata={"description": "not in the past when set or published"})
     status = fields.Enum(NeedStatus, by_value=True, metadata={
         "description": "draft (the default) or open when creating; draft->open, open->closed|funded "
@@ -81,11 +85,13 @@ class NeedSchema(Schema):
     title = fields.String(dump_only=True)
     title_en = fields.String(dump_only=True, allow_none=True)
     summary = fields.String(dump_only=True)
+    summary_en = fields.String(dump_only=True, allow_none=True)
     amount_min = fields.Integer(dump_only=True)
     amount_max = fields.Integer(dump_only=True)
     stage = Code(dump_only=True)
     sectors = fields.List(Code(), dump_only=True)
     use_of_funds = fields.String(dump_only=True)
+    use_of_funds_en = fields.String(dump_only=True, allow_none=True)
     deadline = fields.Date(dump_only=True, allow_none=True)
     status = fields.Enum(NeedStatus, by_value=True, dump_only=True)
     created_at = fields.DateTime(dump_only=True)
@@ -98,8 +104,9 @@ class NeedSchema(Schema):
         "type": "object", "nullable": True, "description": "the uploaded PDF deck, if any",
         "properties": {"filename": {"type": "string"}, "url": {"type": "string", "format": "uri"}}})
 
-    PUBLIC = ("id", "startup", "instrument", "title", "title_en", "summary", "amount_min", "amount_max", "stage",
-              "sectors", "use_of_funds", "deadline", "status", "created_at", "updated_at")
+    PUBLIC = ("id", "startup", "instrument", "title", "title_en", "summary", "summary_en", "amount_min",
+              "amount_max", "stage", "sectors", "use_of_funds", "use_of_funds_en", "deadline", "status", "created_at",
+              "updated_at")
     CONFIDENTIAL = ("revenue_last_year", "monthly_burn", "runway_months", "deck")
     # "counterpart": a requester whose introduction the startup accepted (services.intros.reveals).
     VIEWS: dict[str, tuple[str, ...]] = {"public": PUBLIC, "owner": PUBLIC + CONFIDENTIAL,

@@ -829,20 +829,37 @@ def _need_texts(rng: random.Random, company: _Company, instrument: Instrument, a
             "原材料采购、支付供应商货款及订单交付。")
 
 
-NEED_TITLES_EN = {
-    Instrument.EQUITY: "{stage} round for {name}",
-    Instrument.LINKED_LOAN: "Investment-linked loan with the {stage} round for {name}",
-    Instrument.IP_PLEDGE_LOAN: "IP-pledge financing for {name}",
-    Instrument.CREDIT_LOAN: "Working-capital loan for {name}'s order deliveries",
+NEED_TEXTS_EN = {  # title, summary, use of funds
+    Instrument.EQUITY: (
+        "{stage} round for {name}",
+        "{name}, in {sector}, is raising {amount} at the {stage} stage, mostly for research and development.",
+        "Research and development, market expansion and working capital."),
+    Instrument.LINKED_LOAN: (
+        "Investment-linked loan with the {stage} round for {name}",
+        "An investor has confirmed it will lead {name}'s {stage} round; alongside it the company applies "
+        "for an investment-linked loan of {amount}.",
+        "With the equity round: the production line, equipment and working capital."),
+    Instrument.IP_PLEDGE_LOAN: (
+        "IP-pledge financing for {name}",
+        "{name}, in {sector}, holds {granted} granted IP assets and seeks {amount} pledged against its core IP.",
+        "Research and development costs."),
+    Instrument.CREDIT_LOAN: (
+        "Working-capital loan for {name}'s order deliveries",
+        "{name}, in {sector}, runs steadily on a full order book and applies for a credit loan of {amount}.",
+        "Raw materials, payments to suppliers and order delivery."),
 }
 
 
-def _need_title_en(company: _Company, instrument: Instrument) -> str:
-    """The English title, from the company's English name and its stage (no draw from the random
-    sequence, which the rest of the demo follows)."""
+def _need_texts_en(company: _Company, instrument: Instrument, amount: int) -> dict[str, str]:
+    """The English title, summary and use of funds, from the company's English name, sector and
+    stage (no draw from the random sequence, which the rest of the demo follows)."""
     stage = company.startup.stage
     assert stage is not None
-    return NEED_TITLES_EN[instrument].format(stage=stage.name_en, name=company.startup.name_en)
+    values = {"name": company.startup.name_en, "stage": stage.name_en, "sector": company.sectors[0].name_en,
+              "amount": f"CNY {amount / M:g}M",
+              "granted": sum(a.status == IPStatus.GRANTED for a in company.ip_assets)}
+    title, summary, use_of_funds = (text.format(**values) for text in NEED_TEXTS_EN[instrument])
+    return {"title_en": title, "summary_en": summary, "use_of_funds_en": use_of_funds}
 
 
 def _need(build: _Build, company: _Company, instrument: Instrument, status: NeedStatus) -> FundingNeed:
@@ -852,10 +869,10 @@ def _need(build: _Build, company: _Company, instrument: Instrument, status: Need
     past = status in (NeedStatus.CLOSED, NeedStatus.FUNDED)
     deadline = _days_from_reference(-rng.randint(10, 200) if past else rng.randint(30, 180))
     need = FundingNeed(
-        startup=company.startup, instrument=instrument, title=title, title_en=_need_title_en(company, instrument),
-        summary=summary, amount_min=amount_min, amount_max=amount_max, stage=company.startup.stage,
-        use_of_funds=use_of_funds, deadline=deadline,
+        startup=company.startup, instrument=instrument, title=title, summary=summary, amount_min=amount_min,
+        amount_max=amount_max, stage=company.startup.stage, use_of_funds=use_of_funds, deadline=deadline,
         status=status, sectors=company.sectors[:rng.randint(1, len(company.sectors))], **company.figures,
+        **_need_texts_en(company, instrument, amount_max),
     )
     need.search_text = need_search_text(need)
     need.created_at = need.updated_at = _posted(title, closed_by=deadline if past else None)

@@ -33,8 +33,9 @@ TRANSITIONS: dict[NeedStatus, frozenset[NeedStatus]] = {
 }
 NEW_STATUSES = (NeedStatus.DRAFT, NeedStatus.OPEN)
 REQUIRED = ("instrument", "title", "amount_min", "amount_max", "stage", "sectors")
-TEXT_LENGTHS = {"title": 200, "title_en": 200, "summary": 5000, "use_of_funds": 5000}
-OPTIONAL_TEXTS = ("title_en",)  # stored as NULL when left empty
+TEXT_LENGTHS = {"title": 200, "title_en": 200, "summary": 5000, "summary_en": 5000, "use_of_funds": 5000,
+                "use_of_funds_en": 5000}
+OPTIONAL_TEXTS = ("title_en", "summary_en", "use_of_funds_en")  # the English versions: NULL when left empty
 MAX_YUAN = 10**12  # a trillion yuan: more than any round, well inside BIGINT
 RANGES = {"amount_min": (1, MAX_YUAN), "amount_max": (1, MAX_YUAN), "revenue_last_year": (0, MAX_YUAN),
           "monthly_burn": (0, MAX_YUAN), "runway_months": (0, 600)}
@@ -48,7 +49,8 @@ DECKS = "decks"  # under the instance's uploads folder; never served as a static
 def need_search_text(need: FundingNeed) -> str:
     """The lower-cased words one keyword search looks in, in both languages."""
     startup, stage = need.startup, need.stage
-    words = [need.title, need.title_en, need.summary, need.use_of_funds, startup.name, startup.name_en,
+    words = [need.title, need.title_en, need.summary, need.summary_en, need.use_of_funds, need.use_of_funds_en,
+             startup.name, startup.name_en,
              *(name for sector in sorted(need.sectors, key=lambda s: s.position)
                for name in (sector.name_zh, sector.name_en)),
              *((stage.name_zh, stage.name_en) if stage else ())]

@@ -68,6 +68,8 @@ class NeedForm(Form):
     title_en = text(_l("Title in English"), 200,
                     description=_l("Shown on English pages; left empty, they show the title above."))
     summary = text(_l("Public summary"), 5000, area=True)
+    summary_en = text(_l("Public summary in English"), 5000, area=True,
+                      description=_l("Shown on English pages; left empty, they show the summary above."))
     amount_min = money(_l("Smallest amount (CNY)"), required=True)
     amount_max = money(_l("Largest amount (CNY)"), required=True)
     stage = SelectField(_l("Stage"), validators=[DataRequired(REQUIRED)])
@@ -75,6 +77,8 @@ class NeedForm(Form):
         _l("Sectors"), validators=[DataRequired(_l("Choose 1 to %(most)d sectors.", most=MOST_SECTORS))],
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
     use_of_funds = text(_l("Use of funds"), 5000, area=True)
+    use_of_funds_en = text(_l("Use of funds in English"), 5000, area=True,
+                           description=_l("Shown on English pages; left empty, they show the use of funds above."))
     deadline = optional_date(_l("Deadline"))
     revenue_last_year = money(_l("Revenue last year (CNY)"))
     monthly_burn = money(_l("Monthly burn (CNY)"))
@@ -82,8 +86,9 @@ class NeedForm(Form):
         Optional(), NumberRange(0, 600, _l("Between 0 and 600 months."))])
     publish = SubmitField(_l("Save and publish"))
 
-    FIELDS = ("instrument", "title", "title_en", "summary", "amount_min", "amount_max", "stage", "sectors", "use_of_funds",
-              "deadline", "revenue_last_year", "monthly_burn", "runway_months")
+    FIELDS = ("instrument", "title", "title_en", "summary", "summary_en", "amount_min", "amount_max", "stage",
+              "sectors", "use_of_funds", "use_of_funds_en", "deadline", "revenue_last_year", "monthly_burn",
+              "runway_months")
 
     def set_choices(self, stages: Sequence[Stage], sectors: Sequence[Sector]) -> None:
         self.stage.choices = row_choices(stages, blank=True)
