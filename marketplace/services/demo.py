@@ -836,7 +836,7 @@ NEED_TEXTS_EN = {  # title, summary, use of funds
         "Research and development, market expansion and working capital."),
     Instrument.LINKED_LOAN: (
         "Investment-linked loan with the {stage} round for {name}",
-        "An investor has confirmed it will lead {name}'s {stage} round; alongside it the company applies "
+        "An investor has confirmed it will lead the {stage} round of {name}; alongside it the company applies "
         "for an investment-linked loan of {amount}.",
         "With the equity round: the production line, equipment and working capital."),
     Instrument.IP_PLEDGE_LOAN: (
@@ -844,7 +844,7 @@ NEED_TEXTS_EN = {  # title, summary, use of funds
         "{name}, in {sector}, holds {granted} granted IP assets and seeks {amount} pledged against its core IP.",
         "Research and development costs."),
     Instrument.CREDIT_LOAN: (
-        "Working-capital loan for {name}'s order deliveries",
+        "Working-capital loan for order deliveries of {name}",
         "{name}, in {sector}, runs steadily on a full order book and applies for a credit loan of {amount}.",
         "Raw materials, payments to suppliers and order delivery."),
 }
