@@ -362,12 +362,18 @@ def test_marks_on_a_missing_need_write_nothing_and_other_sides_are_refused(clien
     assert row_counts() == before
 
 
-def test_a_startup_sees_investors_eligible_loans_with_amounts_and_seats_left(client, market):
+def test_a_startup_sees_investors_eligible_loans_with_amounts_and_seats_left(client, market, run_in):
     emails, ids = market
+
+    def describe(s):  # what the bank says of its product, as the startup reads it
+        s.get(LoanProduct, ids["pledge"]).description = "Approval in 5 working days"
+        s.commit()
+    run_in(describe)
     log_in(client, emails["biotech"], PASSWORD)
     loans = client.get("/matches/?tab=loan-products", headers=EN).get_data(as_text=True)
     titles_ = re.findall(r'data-testid="match-title">(.*?)<', loans)
     assert sorted(titles_) == ["Antibody patent loan", "Biotech credit line"]
+    assert re.findall(r'data-testid="offer-terms">(.*?)<', loans) == ["Approval in 5 working days"]
     # 40% of the granted patent's 8M; the filed one counts for nothing
     assert "Up to CNY 3.2M" in loans and "Up to CNY 3M" in loans
     investors = client.get("/matches/", headers=EN).get_data(as_text=True)

@@ -310,3 +310,15 @@ def test_an_offers_english_title_is_what_english_readers_see(client, world, run_
     log_in(client, world["emails"]["s1"], PASSWORD)
     assert ">Relay incubation seats</a>" in client.get("/relay/", headers=EN).get_data(as_text=True)
     assert ">接力孵化席位</a>" in client.get("/relay/", headers=ZH).get_data(as_text=True)
+
+
+def test_a_startup_reads_an_offers_conditions_before_it_applies(client, world, run_in):
+    def conditions(s):
+        s.get(IncubationCapacity, world["capacity"]).conditions = "Team on site; a proof of concept done"
+        s.commit()
+    run_in(conditions)
+    log_in(client, world["emails"]["s1"], PASSWORD)
+    tab = client.get("/matches/?tab=capacities", headers=EN).get_data(as_text=True)
+    assert "Conditions: Team on site; a proof of concept done" in tab
+    apply = client.get(f"/relay/capacities/{world['capacity']}/apply", headers=ZH).get_data(as_text=True)
+    assert "入驻条件" in apply and "Team on site; a proof of concept done" in apply
