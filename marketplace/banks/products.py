@@ -73,8 +73,9 @@ def edit_product(product_id: int) -> Any:
 @role_required(Role.BANK)
 def set_product_active(product_id: int, active: bool) -> Any:
     listing = loan_products.set_active(db.session, current_user.organization_id, product_id, active)
+    name = listing.display_name(locale_code())
     if active:
-        flash(_("%(name)s is published again.", name=listing.display_name(locale_code())), "success")
+        flash(_("%(name)s is published again.", name=name), "success")
     else:
-        flash(_("%(name)s is withdrawn: startups no longer see it.", name=listing.display_name(locale_code())), "info")
+        flash(_("%(name)s is withdrawn: startups no longer see it.", name=name), "info")
     return redirect(url_for(".products"))

@@ -114,10 +114,11 @@ def edit_capacity(capacity_id: int) -> Any:
 @role_required(Role.INCUBATOR)
 def set_capacity_open(capacity_id: int, is_open: bool) -> Any:
     capacity = capacities.set_open(db.session, current_user.organization_id, capacity_id, is_open)
+    title = capacity.display_title(locale_code())
     if is_open:
-        flash(_("%(title)s is open to startups again.", title=capacity.display_title(locale_code())), "success")
+        flash(_("%(title)s is open to startups again.", title=title), "success")
     else:
-        flash(_("%(title)s is closed: startups no longer see it.", title=capacity.display_title(locale_code())), "info")
+        flash(_("%(title)s is closed: startups no longer see it.", title=title), "info")
     return redirect(url_for(".capacity_list"))
 
 
