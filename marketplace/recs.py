@@ -272,15 +272,15 @@ def product_records(session: Session, words: _Words) -> list[InvestorRecord]:
     parks = dict(session.execute(sa.select(Bank.id, Bank.park_id)).all())
     out, banks = [], defaultdict(list)
     for p in session.execute(sa.select(LoanProduct.id, LoanProduct.bank_id, LoanProduct.kind, LoanProduct.name,
-                                       LoanProduct.name_en, LoanProduct.description, LoanProduct.amount_min,
-                                       LoanProduct.amount_max)
+                                       LoanProduct.name_en, LoanProduct.description, LoanProduct.description_en,
+                                       LoanProduct.amount_min, LoanProduct.amount_max)
                              .where(LoanProduct.is_active).order_by(LoanProduct.id)):
         low, high = _band([words.stage[s][1] for s in stages.get(p.id, [])])
         record = InvestorRecord(
             id=product_key(p.id), kind=f"loan_{p.kind.value}", region=words.park.get(parks.get(p.bank_id), ""),
             sectors=tuple(words.sector[s][0] for s in sectors.get(p.id, [])), stage_min=low, stage_max=high,
             ticket_min=float(p.amount_min), ticket_max=float(p.amount_max),
-            text=f"{p.name} {p.name_en or ''} {p.description}")
+            text=f"{p.name} {p.name_en or ''} {p.description} {p.description_en or ''}")
         out.append(record)
         banks[p.bank_id].append(record)
     for bank_id in sorted(parks):
@@ -295,14 +295,14 @@ def capacity_records(session: Session, words: _Words) -> list[InvestorRecord]:
     out, incubators = [], defaultdict(list)
     for c in session.execute(sa.select(IncubationCapacity.id, IncubationCapacity.incubator_id,
                                        IncubationCapacity.title, IncubationCapacity.title_en,
-                                       IncubationCapacity.conditions,
+                                       IncubationCapacity.conditions, IncubationCapacity.conditions_en,
                                        IncubationCapacity.stage_min_id, IncubationCapacity.stage_max_id)
                              .order_by(IncubationCapacity.id)):
         record = InvestorRecord(
             id=capacity_key(c.id), kind="capacity", region=words.park.get(parks.get(c.incubator_id), ""),
             sectors=tuple(words.sector[s][0] for s in sectors.get(c.id, [])),
             stage_min=float(words.stage[c.stage_min_id][1]), stage_max=float(words.stage[c.stage_max_id][1]),
-            text=f"{c.title} {c.title_en or ''} {c.conditions}")
+            text=f"{c.title} {c.title_en or ''} {c.conditions} {c.conditions_en or ''}")
         out.append(record)
         incubators[c.incubator_id].append(record)
     for incubator_id in sorted(parks):

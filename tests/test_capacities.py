@@ -57,6 +57,8 @@ BAD_OFFERS = [
     ({"seats_taken": 3}, "seats_taken"),
     ({"title": ""}, "title"),
     ({"title_en": "x" * 201}, "title_en"),
+    ({"conditions_en": "x" * 5001}, "conditions_en"),
+    ({"conditions_en": "bad\x00text"}, "conditions_en"),
     ({"starts_on": "2025-02-30"}, "starts_on"),
 ]
 
@@ -138,7 +140,7 @@ def test_the_form_shows_each_problem_on_its_field_and_writes_nothing(client, inc
     for change, field in [({"stage_min": "series_b"}, "stage_max"), ({"ends_on": "2000-01-01"}, "ends_on"),
                           ({"seats_total": "0"}, "seats_total"), ({"starts_on": "soon"}, "starts_on"),
                           ({"title": "x" * 201}, "title"), ({"title_en": "x" * 201}, "title_en"),
-                          ({"sectors": ["bogus"]}, "sectors")]:
+                          ({"conditions_en": "x" * 5001}, "conditions_en"), ({"sectors": ["bogus"]}, "sectors")]:
         response = submit(client, "/incubator/capacities/new", {**FORM, **change}, headers=EN)
         assert response.status_code == 422 and field_errors(response.get_data(as_text=True), field), change
     assert row_counts() == before

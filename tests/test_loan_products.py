@@ -84,6 +84,8 @@ BAD_TERMS = [
     ({"name": "  "}, "name"),
     ({"name_en": "x" * 201}, "name_en"),
     ({"name_en": "bad\x00name"}, "name_en"),
+    ({"description_en": "x" * 5001}, "description_en"),
+    ({"description_en": "bad\x00text"}, "description_en"),
     ({"name": "bad\x00name"}, "name"),
     ({"kind": "mortgage"}, "kind"),
     ({"colour": "red"}, "colour"),
@@ -224,6 +226,7 @@ BAD_FORMS = [
     ({"sectors": ["nonsense"]}, "sectors"),
     ({"name": ""}, "name"),
     ({"name_en": "x" * 201}, "name_en"),
+    ({"description_en": "x" * 5001}, "description_en"),
 ]
 
 

@@ -68,6 +68,9 @@ class ProductForm(Form):
     name_en = StringField(_l("Product name in English"), validators=[Length(max=rules.NAME_LENGTH)],
                           description=_l("Shown on English pages; left empty, they show the name above."))
     description = TextAreaField(_l("Description"), validators=[Length(max=rules.DESCRIPTION_LENGTH)])
+    description_en = TextAreaField(
+        _l("Product description in English"), validators=[Length(max=rules.DESCRIPTION_LENGTH)],
+        description=_l("Shown on English pages; left empty, they show the description above."))
     amount_min = number(_l("Smallest loan (10,000 CNY)"), low=Decimal("0.0001"),
                         high=rules.MAX_AMOUNT // YUAN_PER_WAN, places=4, required=True)
     amount_max = number(_l("Largest loan (10,000 CNY)"), low=Decimal("0.0001"),
@@ -112,7 +115,7 @@ class ProductForm(Form):
         """The product's terms as the service takes them."""
         return {
             "kind": LoanKind(self.kind.data), "name": self.name.data, "name_en": self.name_en.data,
-            "description": self.description.data or "",
+            "description": self.description.data or "", "description_en": self.description_en.data,
             "amount_min": int(self.amount_min.data * YUAN_PER_WAN),
             "amount_max": int(self.amount_max.data * YUAN_PER_WAN),
             "rate_min_bps": int(self.rate_min.data * 100), "rate_max_bps": int(self.rate_max.data * 100),
@@ -132,7 +135,7 @@ class ProductForm(Form):
         rates = {r.ip_kind: r.rate for r in listing.pledge_rates}
         return {
             "kind": listing.kind.value, "name": listing.name, "name_en": listing.name_en,
-            "description": listing.description,
+            "description": listing.description, "description_en": listing.description_en,
             "amount_min": Decimal(listing.amount_min) / YUAN_PER_WAN,
             "amount_max": Decimal(listing.amount_max) / YUAN_PER_WAN,
             "rate_min": Decimal(listing.rate_min_bps) / 100, "rate_max": Decimal(listing.rate_max_bps) / 100,

@@ -60,13 +60,17 @@ class CapacityForm(Form):
     ends_on = DateField(_l("Ends on"), validators=[InputRequired(REQUIRED)])
     conditions = TextAreaField(_l("Conditions"), validators=[Length(max=capacity_rules.CONDITIONS_LENGTH)],
                                description=_l("What a startup must bring or meet, e.g. a team on site."))
+    conditions_en = TextAreaField(
+        _l("Conditions in English"), validators=[Length(max=capacity_rules.CONDITIONS_LENGTH)],
+        description=_l("Shown on English pages; left empty, they show the conditions above."))
 
     def set_choices(self, sectors: Choices, stages: Choices) -> None:
         self.sectors.choices = sectors
         self.stage_min.choices = self.stage_max.choices = stages
 
     def changes(self) -> dict[str, Any]:
-        names = ("title", "title_en", "stage_min", "stage_max", "seats_total", "starts_on", "ends_on", "conditions")
+        names = ("title", "title_en", "stage_min", "stage_max", "seats_total", "starts_on", "ends_on", "conditions",
+                 "conditions_en")
         return {name: self[name].data for name in names} | {"sectors": list(self.sectors.data or [])}
 
     @staticmethod
@@ -74,7 +78,7 @@ class CapacityForm(Form):
         return {"title": capacity.title, "title_en": capacity.title_en, "sectors": [s.code for s in capacity.sectors],
                 "stage_min": capacity.stage_min.code, "stage_max": capacity.stage_max.code,
                 "seats_total": capacity.seats_total, "starts_on": capacity.starts_on, "ends_on": capacity.ends_on,
-                "conditions": capacity.conditions}
+                "conditions": capacity.conditions, "conditions_en": capacity.conditions_en}
 
 
 class StartupFilterForm(Form):

@@ -181,6 +181,7 @@ class LoanProduct(Timestamped, Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     name_en: Mapped[str | None] = mapped_column(sa.String(200))  # shown on English pages when given
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
     amount_min: Mapped[int] = mapped_column(Money)
     amount_max: Mapped[int] = mapped_column(Money)
     rate_min_bps: Mapped[int]
@@ -201,6 +202,9 @@ class LoanProduct(Timestamped, Base):
 
     def display_name(self, locale: str) -> str:
         return in_language(self.name, self.name_en, locale)
+
+    def display_description(self, locale: str) -> str:
+        return in_language(self.description, self.description_en, locale)
 
 
 class IPAsset(Timestamped, Base):
@@ -256,6 +260,7 @@ class IncubationCapacity(Timestamped, Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     conditions: Mapped[str] = mapped_column(sa.Text, default="")
+    conditions_en: Mapped[str | None] = mapped_column(sa.Text)
     is_open: Mapped[bool] = mapped_column(default=True)
 
     incubator: Mapped[Incubator] = relationship()
@@ -269,3 +274,6 @@ class IncubationCapacity(Timestamped, Base):
 
     def display_title(self, locale: str) -> str:
         return in_language(self.title, self.title_en, locale)
+
+    def display_conditions(self, locale: str) -> str:
+        return in_language(self.conditions, self.conditions_en, locale)

@@ -37,6 +37,8 @@ class CapacitySchema(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True, metadata={"description": "Not before starts_on."})
     conditions = fields.String(validate=validate.Length(max=CONDITIONS_LENGTH))
+    conditions_en = fields.String(allow_none=True, validate=validate.Length(max=CONDITIONS_LENGTH), metadata={
+        "description": "The conditions on English pages; null or empty: the conditions."})
     is_open = fields.Boolean(metadata={"description": "False: closed, seen by its own incubator only."})
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
@@ -50,7 +52,7 @@ class CapacityChangesSchema(CapacitySchema):
 
 
 PUBLIC = ("id", "incubator", "title", "title_en", "sectors", "stage_min", "stage_max", "seats_total", "seats_taken",
-          "seats_left", "starts_on", "ends_on", "conditions", "updated_at")
+          "seats_left", "starts_on", "ends_on", "conditions", "conditions_en", "updated_at")
 VIEWS = {"public": PUBLIC, "owner": (*PUBLIC, "is_open", "created_at")}
 
 

@@ -43,6 +43,8 @@ class LoanProductSchema(Schema):
     name_en = fields.String(allow_none=True, validate=validate.Length(max=NAME_LENGTH), metadata={
         "description": "The name on English pages; null or empty: the name."})
     description = fields.String(validate=validate.Length(max=DESCRIPTION_LENGTH))
+    description_en = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_LENGTH), metadata={
+        "description": "The description on English pages; null or empty: the description."})
     amount_min = fields.Integer(required=True, validate=validate.Range(1, MAX_AMOUNT), metadata={
         "description": "Smallest loan, in yuan (CNY)."})
     amount_max = fields.Integer(required=True, validate=validate.Range(1, MAX_AMOUNT), metadata={
@@ -96,9 +98,10 @@ class LoanProductChangesSchema(LoanProductSchema):
         super().__init__(partial=True, **kwargs)
 
 
-PUBLIC = ("id", "bank", "kind", "name", "name_en", "description", "amount_min", "amount_max", "rate_min_bps",
-          "rate_max_bps", "term_months", "sectors", "stages", "tiers", "min_months_operating", "loan_to_equity_ratio",
-          "warrant_coverage", "investor_kinds", "pledge_rates", "min_remaining_life_months", "updated_at")
+PUBLIC = ("id", "bank", "kind", "name", "name_en", "description", "description_en", "amount_min", "amount_max",
+          "rate_min_bps", "rate_max_bps", "term_months", "sectors", "stages", "tiers", "min_months_operating",
+          "loan_to_equity_ratio", "warrant_coverage", "investor_kinds", "pledge_rates", "min_remaining_life_months",
+          "updated_at")
 VIEWS = {"public": PUBLIC, "owner": (*PUBLIC, "is_active", "created_at")}
 
 

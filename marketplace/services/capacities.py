@@ -41,6 +41,7 @@ class CapacityTerms:
     title_en: str | None = None  # the title on English pages; None: the title
     sectors: list[str] = field(default_factory=list)
     conditions: str = ""
+    conditions_en: str | None = None  # the conditions on English pages; None: the conditions
     is_open: bool = True
 
 
@@ -48,7 +49,8 @@ def terms_of(capacity: IncubationCapacity) -> CapacityTerms:
     c = capacity
     return CapacityTerms(title=c.title, title_en=c.title_en, stage_min=c.stage_min.code, stage_max=c.stage_max.code,
                          seats_total=c.seats_total, starts_on=c.starts_on, ends_on=c.ends_on,
-                         sectors=[s.code for s in c.sectors], conditions=c.conditions, is_open=c.is_open)
+                         sectors=[s.code for s in c.sectors], conditions=c.conditions,
+                         conditions_en=c.conditions_en, is_open=c.is_open)
 
 
 @dataclass
@@ -62,7 +64,9 @@ class _Checked:
 def _check(session: Session, terms: CapacityTerms, *, seats_taken: int, errors: FieldErrors) -> _Checked:
     terms = replace(terms, title=text(errors, "title", terms.title, max_length=TITLE_LENGTH, required=True),
                     title_en=text(errors, "title_en", terms.title_en, max_length=TITLE_LENGTH) or None,
-                    conditions=text(errors, "conditions", terms.conditions, max_length=CONDITIONS_LENGTH))
+                    conditions=text(errors, "conditions", terms.conditions, max_length=CONDITIONS_LENGTH),
+                    conditions_en=text(errors, "conditions_en", terms.conditions_en,
+                                       max_length=CONDITIONS_LENGTH) or None)
     errors.check_range("seats_total", terms.seats_total, 1, MAX_SEATS)
     if not errors.has("seats_total") and terms.seats_total < seats_taken:
         errors.add("seats_total", _l("%(taken)d seats are already taken: offer at least that many.", taken=seats_taken))
@@ -80,7 +84,8 @@ def _check(session: Session, terms: CapacityTerms, *, seats_taken: int, errors: 
 
 def _write(session: Session, capacity: IncubationCapacity, checked: _Checked) -> IncubationCapacity:
     terms = checked.terms
-    for name in ("title", "title_en", "seats_total", "starts_on", "ends_on", "conditions", "is_open"):
+    for name in ("title", "title_en", "seats_total", "starts_on", "ends_on", "conditions", "conditions_en",
+                 "is_open"):
         setattr(capacity, name, getattr(terms, name))
     capacity.sectors = checked.sectors
     capacity.stage_min = checked.stage_min

@@ -427,6 +427,15 @@ def _money_between(rng: random.Random, low: float, high: float) -> int:
     return _round_money(math.exp(rng.uniform(math.log(low), math.log(high))))
 
 
+def _either(words: Sequence[str]) -> str:
+    """English words as one choice: "a", "a or b", "a, b or c"; none: ""."""
+    return f"{', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
 def _yuan_zh(amount: int) -> str:
     if amount >= 100 * M:
         return f"{amount / (100 * M):g}亿元"
@@ -913,13 +922,19 @@ class IncubatorModel:
     services: tuple[IncubatorService, ...]
     seats_zh: str
     seats_en: str
-    conditions: tuple[str, ...]
+    conditions: tuple[tuple[str, str], ...]  # each in Chinese and in English
 
 
-EARLY_CONDITIONS = ("核心团队不少于3人且全职投入", "拥有自主知识产权或核心技术", "入驻后12个月内将注册地迁入{park}",
-                    "接受孵化器跟投（持股不超过5%）", "通过专家评审与路演答辩")
-GROWTH_CONDITIONS = ("入驻后12个月内将注册地迁入{park}", "由上一阶段孵化器出具接力孵化推荐意见",
-                     "研发投入占营收比例不低于10%", "上一年度营业收入不低于500万元", "已完成至少一轮机构融资")
+MOVE_IN = ("入驻后12个月内将注册地迁入{park}", "registered address moved to {park} within 12 months of joining")
+EARLY_CONDITIONS = (("核心团队不少于3人且全职投入", "a core team of at least three, working full time"),
+                    ("拥有自主知识产权或核心技术", "intellectual property or core technology of its own"), MOVE_IN,
+                    ("接受孵化器跟投（持股不超过5%）", "a co-investment by the incubator (a stake of at most 5%)"),
+                    ("通过专家评审与路演答辩", "passing an expert review and a pitch"))
+GROWTH_CONDITIONS = (MOVE_IN,
+                     ("由上一阶段孵化器出具接力孵化推荐意见", "a relay-incubation referral from the previous incubator"),
+                     ("研发投入占营收比例不低于10%", "R&D spending of at least 10% of revenue"),
+                     ("上一年度营业收入不低于500万元", "revenue of at least CNY 5M last year"),
+                     ("已完成至少一轮机构融资", "at least one institutional funding round completed"))
 INCUBATOR_MODELS = {
     "university": IncubatorModel(
         ("concept",), ("seed", "pre_a"),
@@ -1023,7 +1038,8 @@ def _capacity(build: _Build, hub: _Hub, model: IncubatorModel, *, must_have_seat
         stage_min=ref.stage(rng.choice(model.first_stages)), stage_max=ref.stage(rng.choice(model.last_stages)),
         seats_total=seats_total, seats_taken=seats_total if full or past else rng.randint(0, seats_total - 1),
         starts_on=starts_on, ends_on=_months_after(starts_on, rng.choice((12, 24))), is_open=not past,
-        conditions="；".join(conditions).format(park=hub.incubator.park.name_zh) + "。",
+        conditions="；".join(zh for zh, _ in conditions).format(park=hub.incubator.park.name_zh) + "。",
+        conditions_en=_sentence("; ".join(en for _, en in conditions).format(park=hub.incubator.park.name_en)),
     )
 
 
@@ -1310,8 +1326,12 @@ BANKS = tuple(BankSpec(*spec) for spec in (  # invented banks; the first is the 
 ))
 INVESTOR_KIND_ZH = {InvestorKind.VC: "风险投资机构", InvestorKind.CVC: "产业资本",
                     InvestorKind.GUIDANCE_FUND: "政府引导基金", InvestorKind.ANGEL: "天使投资人"}
+INVESTOR_KIND_EN = {InvestorKind.VC: "venture capital firms", InvestorKind.CVC: "corporate investors",
+                    InvestorKind.GUIDANCE_FUND: "government guidance funds", InvestorKind.ANGEL: "angel investors"}
 TIER_ZH = {EnterpriseTier.HIGH_TECH: "高新技术", EnterpriseTier.SPECIALISED: "专精特新",
            EnterpriseTier.LITTLE_GIANT: "专精特新“小巨人”"}
+TIER_EN = {EnterpriseTier.HIGH_TECH: "high-tech", EnterpriseTier.SPECIALISED: "specialised and innovative",
+           EnterpriseTier.LITTLE_GIANT: "“little giant”"}
 PLEDGE_RATES = {  # rate range, and how often a product accepts the kind
     IPKind.INVENTION: ((0.30, 0.50), 1.0), IPKind.UTILITY_MODEL: ((0.20, 0.30), 0.8),
     IPKind.SOFTWARE_COPYRIGHT: ((0.15, 0.25), 0.7), IPKind.DESIGN: ((0.10, 0.20), 0.4),
@@ -1352,6 +1372,10 @@ def _linked_loan(build: _Build, brand: Bilingual) -> LoanProduct:
     product.description = (f"面向已获{'、'.join(INVESTOR_KIND_ZH[k] for k in kinds)}股权投资的科技企业，"
                            f"贷款额度按最近一轮股权融资金额的{ratio:.0%}核定，{warrant_text}"
                            f"期限{product.term_months}个月。")
+    warrant_en = f" and may carry warrants (about {warrants:.0%} coverage)" if warrants else ""
+    product.description_en = ("For tech companies with equity investment from "
+                              f"{_either([INVESTOR_KIND_EN[k] for k in kinds])}. The loan is sized at {ratio:.0%} "
+                              f"of the latest equity round{warrant_en}; the term is {product.term_months} months.")
     build.links.extend(_LinkRow(product_investor_kinds, product, {"investor_kind": k}) for k in kinds)
     return product
 
@@ -1368,6 +1392,10 @@ def _ip_pledge_loan(build: _Build, brand: Bilingual) -> LoanProduct:
             ("专利快贷", "Patent Express Loan")))),
         description=(f"以发明专利、实用新型、软件著作权等知识产权质押，发明专利按评估价值的{invention:.0%}放款，"
                      f"要求质押物剩余有效期不少于{remaining_life}个月，最快5个工作日审批。"),
+        description_en=(f"Secured on IP such as invention patents, utility models and software copyrights, with "
+                        f"invention patents lent at {invention:.0%} of their appraised value. The pledged IP must "
+                        f"have at least {remaining_life} months of life left; approval in as little as 5 working "
+                        f"days."),
         amount_min=rng.choice((500_000, 1 * M)), amount_max=rng.choice((10, 20, 30)) * M,
         term_months=rng.choice((12, 24, 36)), min_remaining_life_months=remaining_life,
         min_months_operating=12, pledge_rates=rates, stages=build.ref.stages_between("seed", "pre_ipo"),
@@ -1380,9 +1408,12 @@ def _credit_loan(build: _Build, brand: Bilingual, name: Bilingual, tiers: Sequen
     months = rng.choice((12, 24, 36))
     amount_max = rng.choice((3, 5, 10)) * M
     eligible = "、".join(TIER_ZH[t] for t in tiers) or "科技型中小"
+    eligible_en = _either([TIER_EN[t] for t in tiers]) or "small and medium-sized tech"
     product = LoanProduct(
         kind=LoanKind.CREDIT, **_product_name(brand, name),
         description=f"纯信用、免抵押，面向成立满{months}个月的{eligible}企业，最高可贷{_yuan_zh(amount_max)}，随借随还。",
+        description_en=(f"Unsecured credit, no collateral, for {eligible_en} companies at least {months} months "
+                        f"old: up to CNY {amount_max / M:g}M, drawn and repaid as needed."),
         amount_min=rng.choice((300_000, 500_000, 1 * M)), amount_max=amount_max, term_months=12,
         min_months_operating=months, stages=build.ref.stages_between(rng.choice(("seed", "pre_a")), "pre_ipo"),
         sectors=_popular_sectors(build, rng.randint(3, 6)) if rng.random() < 0.5 else [],

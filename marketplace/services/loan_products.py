@@ -59,6 +59,7 @@ class LoanTerms:
     term_months: int
     name_en: str | None = None  # the name on English pages; None: the name
     description: str = ""
+    description_en: str | None = None  # the description on English pages; None: the description
     sectors: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
     tiers: list[EnterpriseTier] = field(default_factory=list)
@@ -92,11 +93,12 @@ class ProductListing:
 def terms_of(listing: ProductListing) -> LoanTerms:
     p = listing.product
     return LoanTerms(
-        kind=p.kind, name=p.name, name_en=p.name_en, description=p.description, amount_min=p.amount_min,
-        amount_max=p.amount_max, rate_min_bps=p.rate_min_bps, rate_max_bps=p.rate_max_bps, term_months=p.term_months,
-        sectors=[s.code for s in p.sectors], stages=[s.code for s in p.stages], tiers=list(listing.tiers),
-        min_months_operating=p.min_months_operating, loan_to_equity_ratio=p.loan_to_equity_ratio,
-        warrant_coverage=p.warrant_coverage, investor_kinds=list(listing.investor_kinds),
+        kind=p.kind, name=p.name, name_en=p.name_en, description=p.description, description_en=p.description_en,
+        amount_min=p.amount_min, amount_max=p.amount_max, rate_min_bps=p.rate_min_bps, rate_max_bps=p.rate_max_bps,
+        term_months=p.term_months, sectors=[s.code for s in p.sectors], stages=[s.code for s in p.stages],
+        tiers=list(listing.tiers), min_months_operating=p.min_months_operating,
+        loan_to_equity_ratio=p.loan_to_equity_ratio, warrant_coverage=p.warrant_coverage,
+        investor_kinds=list(listing.investor_kinds),
         pledge_rates={r.ip_kind: r.rate for r in p.pledge_rates},
         min_remaining_life_months=p.min_remaining_life_months, is_active=p.is_active,
     )
@@ -151,6 +153,8 @@ def _check(session: Session, terms: LoanTerms) -> tuple[LoanTerms, list[Sector],
     terms = replace(terms, name=text(errors, "name", terms.name, max_length=NAME_LENGTH, required=True),
                     name_en=text(errors, "name_en", terms.name_en, max_length=NAME_LENGTH) or None,
                     description=text(errors, "description", terms.description, max_length=DESCRIPTION_LENGTH),
+                    description_en=text(errors, "description_en", terms.description_en,
+                                        max_length=DESCRIPTION_LENGTH) or None,
                     tiers=list(dict.fromkeys(terms.tiers)), investor_kinds=list(dict.fromkeys(terms.investor_kinds)))
     errors.check_range("amount_min", terms.amount_min, 1, MAX_AMOUNT)
     errors.check_range("amount_max", terms.amount_max, 1, MAX_AMOUNT)
@@ -180,9 +184,9 @@ def _replace_values(session: Session, table: sa.Table, product_id: int, column: 
 
 def _write(session: Session, product: LoanProduct, terms: LoanTerms, sectors: list[Sector],
            stages: list[Stage]) -> ProductListing:
-    for name in ("kind", "name", "name_en", "description", "amount_min", "amount_max", "rate_min_bps", "rate_max_bps",
-                 "term_months", "min_months_operating", "loan_to_equity_ratio", "warrant_coverage",
-                 "min_remaining_life_months", "is_active"):
+    for name in ("kind", "name", "name_en", "description", "description_en", "amount_min", "amount_max",
+                 "rate_min_bps", "rate_max_bps", "term_months", "min_months_operating", "loan_to_equity_ratio",
+                 "warrant_coverage", "min_remaining_life_months", "is_active"):
         setattr(product, name, getattr(terms, name))
     product.sectors = sectors
     product.stages = stages
