@@ -139,7 +139,7 @@ def startups() -> Any:
     args = {k: v for k, v in form.filters().items() if v}
     next_url = url_for(".startups", **args, page=number + 1) if number * STARTUPS_PER_PAGE < ranked.total else None
     return render_template(
-        "incubators/startups.html", form=form, startups=[m.item for m in ranked.items],
-        reasons={e.item.id: e.reasons for e in reasons.explained(db.session, ranked.items, offer=True, own=True)},
-        first_rank=(number - 1) * STARTUPS_PER_PAGE + 1, strengths={m.item.id: m.strength for m in ranked.items},
+        "incubators/startups.html", form=form,
+        matches=reasons.explained(db.session, ranked.items, offer=True, own=True),
+        first_rank=(number - 1) * STARTUPS_PER_PAGE + 1,
         next_url=next_url, filtered=any(form.filters().values()), today=today)

@@ -66,16 +66,15 @@ def thesis() -> Any:
 @dataclass
 class NeedPage:
     """One page of the deal flow as a page shows it: the needs and where to go from here; a
-    ranked page also has each need's reasons and the viewer's marks (saved, dismissed)."""
+    ranked page also has each need's reasons and bar, and the viewer's marks (saved, dismissed)."""
 
     needs: list[FundingNeed]
     next_url: str | None
     first_url: str | None  # None on the first page
     today: date
-    reasons: dict[int, list[str]] | None = None
+    matches: dict[int, reasons.Explained] | None = None  # a ranked page: each need's reasons and bar
     marks: dict[int, InteractionAction] = field(default_factory=dict)
     first_rank: int | None = None  # a ranked page: the rank of its first need
-    strengths: dict[int, float] = field(default_factory=dict)  # a ranked page: each need's bar
 
 
 def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]) -> NeedPage | None:
@@ -124,11 +123,10 @@ def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilte
         next_url=url_for(request.endpoint, **args, page=number + 1) if number * PAGE_SIZE < ranked.total else None,
         first_url=url_for(request.endpoint, **args) if number > 1 else None,
         today=today,
-        reasons={e.item.id: e.reasons for e in reasons.explained(db.session, ranked.items,
-                                                                  offer=current_user.role == Role.BANK, own=True)},
+        matches={e.item.id: e for e in reasons.explained(db.session, ranked.items,
+                                                         offer=current_user.role == Role.BANK, own=True)},
         marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
         first_rank=(number - 1) * PAGE_SIZE + 1,
-        strengths={item.item.id: item.strength for item in ranked.items},
     )
 
 
