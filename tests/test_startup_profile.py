@@ -108,7 +108,7 @@ def test_a_startup_edits_its_profile_on_its_page(client, founder):
     home = client.get("/startup/", headers=EN).get_data(as_text=True)
     assert "Your profile is saved." in home and "Xinlan Microelectronics" in home
     assert "Integrated circuits" in home and "Zhangjiang Core Park" in home and "Series A" in home
-    assert "Specialised, refined, distinctive, novel" in home and "10M-50M CNY" in home
+    assert "Specialised, refined, distinctive, novel" in home and "CNY 10M to CNY 50M" in home
     form = client.get("/startup/profile", headers=EN).get_data(as_text=True)
     assert 'value="2027-12-31"' in form and 'value="https://xinlan.example.cn"' in form
 

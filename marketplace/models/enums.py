@@ -98,11 +98,11 @@ class EnterpriseTier(LabelledEnum):
 
 class RevenueBand(LabelledEnum):
     PRE_REVENUE = "pre_revenue", _l("No revenue yet")
-    UNDER_1M = "under_1m", _l("Under 1M CNY")
-    FROM_1M = "1m_10m", _l("1M-10M CNY")
-    FROM_10M = "10m_50m", _l("10M-50M CNY")
-    FROM_50M = "50m_200m", _l("50M-200M CNY")
-    OVER_200M = "over_200m", _l("Over 200M CNY")
+    UNDER_1M = "under_1m", _l("Under CNY 1M")
+    FROM_1M = "1m_10m", _l("CNY 1M to CNY 10M")
+    FROM_10M = "10m_50m", _l("CNY 10M to CNY 50M")
+    FROM_50M = "50m_200m", _l("CNY 50M to CNY 200M")
+    OVER_200M = "over_200m", _l("Over CNY 200M")
 
 
 class Instrument(LabelledEnum):
