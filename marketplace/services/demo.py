@@ -442,6 +442,10 @@ def _yuan_zh(amount: int) -> str:
     return f"{amount / 10_000:g}万元"
 
 
+def _yuan_en(amount: int) -> str:
+    return f"CNY {amount / M:g}M"
+
+
 def _share(rng: random.Random, low: float, high: float) -> Decimal:
     """A fraction in steps of 0.05, e.g. a pledge rate."""
     return Decimal(rng.randrange(round(low * 20), round(high * 20) + 1)) / 20
@@ -865,7 +869,7 @@ def _need_texts_en(company: _Company, instrument: Instrument, amount: int) -> di
     stage = company.startup.stage
     assert stage is not None
     values = {"name": company.startup.name_en, "stage": stage.name_en, "sector": company.sectors[0].name_en,
-              "amount": f"CNY {amount / M:g}M",
+              "amount": _yuan_en(amount),
               "granted": sum(a.status == IPStatus.GRANTED for a in company.ip_assets)}
     title, summary, use_of_funds = (text.format(**values) for text in NEED_TEXTS_EN[instrument])
     return {"title_en": title, "summary_en": summary, "use_of_funds_en": use_of_funds}
@@ -1413,7 +1417,7 @@ def _credit_loan(build: _Build, brand: Bilingual, name: Bilingual, tiers: Sequen
         kind=LoanKind.CREDIT, **_product_name(brand, name),
         description=f"纯信用、免抵押，面向成立满{months}个月的{eligible}企业，最高可贷{_yuan_zh(amount_max)}，随借随还。",
         description_en=(f"Unsecured credit, no collateral, for {eligible_en} companies at least {months} months "
-                        f"old: up to CNY {amount_max / M:g}M, drawn and repaid as needed."),
+                        f"old: up to {_yuan_en(amount_max)}, drawn and repaid as needed."),
         amount_min=rng.choice((300_000, 500_000, 1 * M)), amount_max=amount_max, term_months=12,
         min_months_operating=months, stages=build.ref.stages_between(rng.choice(("seed", "pre_a")), "pre_ipo"),
         sectors=_popular_sectors(build, rng.randint(3, 6)) if rng.random() < 0.5 else [],
