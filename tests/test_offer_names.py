@@ -1,6 +1,6 @@
 """A loan product's or an incubation offer's English name, and its description or conditions in
 English: given by its owner, shown on English pages (the own words on Chinese ones and when there
-are none), changed by nobody else."""
+are none; the English on Chinese pages too when the own text is blank), changed by nobody else."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -134,3 +134,18 @@ def test_an_english_text_is_shown_on_english_pages_and_the_own_text_on_chinese_o
         response = client.patch(url, json={text.field: cleared}, headers=owner)
         assert response.status_code == 200 and response.get_json()[text.field] is None and stored() is None
     read_by(startup, text, offer_id, text.own)
+
+
+@pytest.mark.parametrize("kind", TEXTS)
+def test_a_text_given_only_in_english_is_shown_on_chinese_pages_too(app, client, make_user, kind):
+    text = TEXTS[kind]
+    email = make_user(text.offer.role)
+    log_in(client, email, PASSWORD)
+    blank_own_text = {**text.form, text.field.removesuffix("_en"): ""}
+    assert submit(client, f"{text.offer.pages}/new", blank_own_text).status_code == 302
+    offer_id = client.get(f"{text.offer.api}?mine=true", headers=bearer(app, email)).get_json()["items"][0]["id"]
+    startup = app.test_client()
+    log_in(startup, make_user("startup"), PASSWORD)
+    for page in text.read_at:
+        for headers in (EN, ZH):
+            assert text.english in startup.get(page.format(id=offer_id), headers=headers).get_data(as_text=True)

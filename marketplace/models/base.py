@@ -24,8 +24,9 @@ def utcnow() -> datetime:
 
 def in_language(own: str, english: str | None, locale: str) -> str:
     """A member's own words (a name, a title) as a reader in ``locale`` sees them: the English
-    version, when the member gave one, on any page not in Chinese."""
-    return english if english and not locale.startswith("zh") else own
+    version, when the member gave one, on any page not in Chinese, and on Chinese pages too when
+    the member left its own words blank (an optional description given only in English)."""
+    return english if english and (not own or not locale.startswith("zh")) else own
 
 
 class UTCDateTime(TypeDecorator[datetime]):
