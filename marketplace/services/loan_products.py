@@ -72,7 +72,6 @@ class LoanTerms:
     is_active: bool = True
 
 
-
 @dataclass
 class ProductListing:
     """A product together with the eligibility sets kept in plain value tables; reads
