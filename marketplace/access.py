@@ -25,8 +25,16 @@ HOME_ENDPOINTS = {
 
 
 class NavLink(NamedTuple):
+    """A link of the navigation bar; it stays lit on the pages of ``also`` (a need's form under
+    "Funding needs")."""
+
     endpoint: str
     label: Any
+    also: tuple[str, ...] = ()
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return (self.endpoint, *self.also)
 
 
 class NavGroup(NamedTuple):
@@ -37,7 +45,7 @@ class NavGroup(NamedTuple):
 
     @property
     def endpoints(self) -> tuple[str, ...]:
-        return tuple(link.endpoint for link in self.links)
+        return tuple(endpoint for link in self.links for endpoint in link.endpoints)
 
 
 DEALS = _l("Deals")
@@ -48,11 +56,14 @@ LINKED_LOANS = _l("Linked-loan offers")
 
 # The navigation bar of each side, after its home.
 SIDE_NAV: dict[Role, tuple[NavLink | NavGroup, ...]] = {
-    Role.STARTUP: (NavLink("matches.startup_matches", _l("Matches")), NavLink("startups.need_list", _l("Funding needs")),
+    Role.STARTUP: (NavLink("matches.startup_matches", _l("Matches")),
+                   NavLink("startups.need_list", _l("Funding needs"),
+                           ("startups.new_need", "startups.edit_need", "startups.need_page")),
                    NavGroup(DEALS, (INTRODUCTIONS, NavLink("pipeline.commitments", _l("Commitments")),
                                     NavLink("pipeline.offers", LINKED_LOANS), RELAY)),
                    NavGroup(_l("Company"), (NavLink("startups.profile", _l("Profile")),
-                                            NavLink("startups.ip_portfolio", _l("IP portfolio"))))),
+                                            NavLink("startups.ip_portfolio", _l("IP portfolio"),
+                                                    ("startups.new_ip_asset", "startups.edit_ip_asset"))))),
     Role.INVESTOR: (NavLink("investors.deal_flow_page", _l("Deal flow")), NavLink("pipeline.board", _l("Pipeline")),
                     NavGroup(DEALS, (INTRODUCTIONS, PARTNERSHIPS)), NavLink("investors.thesis", _l("Thesis"))),
     Role.BANK: (NavLink("banks.products", _l("Loan products")), NavLink("banks.needs", _l("Loan needs")),

@@ -39,6 +39,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
+def nav_link(page: Page, name: str):
+    """A link of the navigation bar; one in a dropdown (e.g. "Deals") is shown first, as a person would.
+    The page must have loaded: before Bootstrap's script runs, the dropdown's button does nothing."""
+    page.wait_for_load_state("load")
+    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        page.get_by_test_id("nav-group").filter(has_text=name).get_by_role("button").click()
+    return link
+
+
 def shot(page: Page, name: str) -> Path:
     """Save a full-page PNG as test-output/browser/<name>.png and return its path."""
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from marketplace.models.relay import IncubationStay
 from marketplace.services import loan_products, theses
 from marketplace.services.loan_products import LoanTerms
 from marketplace.services.theses import ThesisInput
-from tests.browser.conftest import LiveServer, shot
+from tests.browser.conftest import LiveServer, nav_link, shot
 from tests.browser.test_investors import cards, in_app
 from tests.browser.test_journeys import log_in
 from tests.conftest import create_account
@@ -75,16 +75,6 @@ def market(s) -> dict[str, int]:
         rate_max_bps=450, term_months=36, loan_to_equity_ratio=Decimal("0.3"), investor_kinds=[InvestorKind.VC],
         sectors=["integrated_circuits"], stages=["series_a"]))
     return ids
-
-
-def nav_link(page: Page, name: str):
-    """A link of the navigation bar; one in a dropdown (e.g. "Deals") is shown first, as a person would.
-    The page must have loaded: before Bootstrap's script runs, the dropdown's button does nothing."""
-    page.wait_for_load_state("load")
-    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
-    if not link.is_visible():
-        page.get_by_test_id("nav-group").filter(has_text=name).get_by_role("button").click()
-    return link
 
 
 def alert(page: Page):

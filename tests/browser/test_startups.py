@@ -14,7 +14,7 @@ from marketplace.models import User
 from marketplace.models.enums import Instrument, IPKind
 from marketplace.services import needs
 from marketplace.services.ip_numbers import patent_number
-from tests.browser.conftest import LiveServer, shot
+from tests.browser.conftest import LiveServer, nav_link, shot
 from tests.browser.test_journeys import log_in
 from tests.conftest import create_account
 
@@ -89,7 +89,7 @@ def test_a_need_goes_from_draft_to_closed_with_its_deck_in_chinese(page, live_se
     page.locator("button[name=status][value=closed]").click()
     expect(page.get_by_test_id("status")).to_have_text("已关闭")
     expect(page.locator("button[name=status][value=open]")).to_be_visible()  # it can be reopened
-    page.get_by_test_id("startup-tabs").locator('a[href="/startup/"]').click()
+    nav_link(page, "工作台").click()
     expect(page.get_by_test_id("needs")).to_contain_text("MCU产线投贷联动贷款")
     expect(page.get_by_test_id("needs")).to_contain_text("已关闭")
     shot(page, "startup-home-with-need-zh")
@@ -100,7 +100,7 @@ def test_a_startup_keeps_its_profile_and_ip_portfolio_in_english(page_factory, l
     page = page_factory("en-US")
     logged_in(page, live_server, email)
 
-    page.get_by_test_id("startup-tabs").get_by_role("link", name="Profile").click()
+    nav_link(page, "Profile").click()
     form = page.get_by_test_id("profile-form")
     form.locator("input[name=name_en]").fill("Xinlan Technology")
     form.locator("input[name=website]").fill("https://xinlan.example.cn")
@@ -118,7 +118,7 @@ def test_a_startup_keeps_its_profile_and_ip_portfolio_in_english(page_factory, l
     expect(page.locator("main")).to_contain_text("Artificial intelligence")
     expect(page.locator("main")).to_contain_text("High-tech enterprise")
 
-    page.get_by_test_id("startup-tabs").get_by_role("link", name="IP portfolio").click()
+    nav_link(page, "IP portfolio").click()
     expect(page.get_by_test_id("empty")).to_be_visible()
     page.get_by_role("link", name="Add a patent or copyright").click()
     number = patent_number(2021, IPKind.INVENTION, 8080)
