@@ -551,6 +551,8 @@ def test_a_bar_is_drawn_to_its_lists_scale_the_first_full_and_none_empty():
     assert bars == sorted(bars, reverse=True)
     assert matching.strength(5.0, scale) == 1.0  # a later tier's higher score fills no more than the first
     assert matching.strength(2.0, (2.0, 2.0)) == 1.0 and matching.bar_scale([]) == (0.0, 0.0)
+    first, weakest = 0.6884467601776123, 0.10000000149011612  # float32 scores: 0.9 x 0.588.. / 0.588.. < 1
+    assert matching.strength(first, (weakest, first)) == 1.0
 
 
 def bars_of(html):

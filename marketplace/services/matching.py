@@ -108,7 +108,7 @@ def strength(score: float, scale: tuple[float, float]) -> float:
     low, high = scale
     if high <= low:
         return 1.0
-    return min(1.0, max(0.1, 0.1 + 0.9 * (score - low) / (high - low)))
+    return min(1.0, max(0.1, 0.1 + 0.9 * ((score - low) / (high - low))))  # the first's ratio is exactly 1
 
 
 @dataclass
