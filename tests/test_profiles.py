@@ -84,3 +84,28 @@ def test_a_startup_profile_shows_its_relay_chain(client, make_user, run_in):
     chain = page[page.index('data-testid="relay-chain"'):]
     assert "Relay incubation" in page
     assert chain.index("张江孵化器") < chain.index("临港加速器") < chain.index("now")
+
+
+def test_a_profile_reads_in_the_readers_language_and_else_in_the_other(client, make_user, run_in):
+    make_user("startup", org="芯澜微电子")
+    org_id = run_in(lambda s: s.scalar(sa.select(Startup.id)))
+
+    def texts(summary_zh, summary_en, description_zh, description_en):
+        def write(s):
+            startup = s.get(Startup, org_id)
+            startup.summary_zh, startup.summary_en = summary_zh, summary_en
+            startup.description_zh, startup.description_en = description_zh, description_en
+            s.commit()
+        run_in(write)
+
+    log_in(client, make_user("investor"), PASSWORD)
+    url, zh = f"/organizations/{org_id}", {"Accept-Language": "zh-CN"}
+    texts("车规级MCU芯片设计", "Automotive-grade MCUs", "十年车规经验。", "Ten years in automotive.")
+    english = client.get(url, headers=EN).get_data(as_text=True)
+    chinese = client.get(url, headers=zh).get_data(as_text=True)
+    assert "Automotive-grade MCUs" in english and "Ten years in automotive." in english and "车规级" not in english
+    assert "车规级MCU芯片设计" in chinese and "十年车规经验。" in chinese and "Automotive-grade" not in chinese
+    texts(None, "Automotive-grade MCUs", "十年车规经验。", None)  # each given in one language only
+    for headers in (EN, zh):
+        page = client.get(url, headers=headers).get_data(as_text=True)
+        assert "Automotive-grade MCUs" in page and "十年车规经验。" in page

@@ -50,6 +50,13 @@ class Organization(Timestamped, Base):
     def display_name(self, locale: str) -> str:
         return in_language(self.name, self.name_en, locale)
 
+    def display_summary(self, locale: str) -> str:
+        """The one-line summary in the reader's language, else in the other one ("" when none)."""
+        return in_language(self.summary_zh or "", self.summary_en, locale)
+
+    def display_description(self, locale: str) -> str:
+        return in_language(self.description_zh or "", self.description_en, locale)
+
 
 startup_sectors = ranked_link_table(
     "startup_sectors", ("startup_id", "startups.id"), ("sector_id", "sectors.id"), most=3
