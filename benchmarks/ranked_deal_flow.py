@@ -75,7 +75,8 @@ def add_investors(session: sa.orm.Session, count: int, rng: random.Random) -> No
     session.execute(sa.insert(thesis_stages), links)
     if db.engine.dialect.name == "postgresql":
         for table in ("organizations", "investor_theses"):
-            session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            session.execute(sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     session.commit()
     print(f"inserted {count - have:,} investors with theses in {time.perf_counter() - started:.1f} s")
 
@@ -153,7 +154,8 @@ def measure(app, emails: list[str]) -> None:
     print(f"{'requests':34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
     for name, ts in [*times.items(), ("all", every)]:
         print(f"{name:34} {len(ts):>4} {statistics.median(ts):>8.1f} {percentile(ts, 0.95):>8.1f}")
-    print(f"target: p50 <= {TARGET_MS} ms over all requests: {'met' if statistics.median(every) <= TARGET_MS else 'NOT met'}")
+    verdict = "met" if statistics.median(every) <= TARGET_MS else "NOT met"
+    print(f"target: p50 <= {TARGET_MS} ms over all requests: {verdict}")
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(f"{until}: refreshed R@10 gain {np.mean(after - before):+.4f}, of which "
                      f"{np.sum((after - before)[raised]) / len(raised):+.4f} from the {raised.sum()} of {len(raised)} "
                      f"rounds whose company raised since the split (their R@10 {before[raised].mean():.3f} -> "
-                     f"{after[raised].mean():.3f}; the others' {before[~raised].mean():.3f} -> {after[~raised].mean():.3f})")
+                     f"{after[raised].mean():.3f}; the others' {before[~raised].mean():.3f} -> "
+                     f"{after[~raised].mean():.3f})")
     print("\n".join(notes))
     print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0

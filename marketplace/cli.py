@@ -123,7 +123,8 @@ def import_crunchbase(directory: str) -> None:
 
 
 @recs.command("train")
-@click.option("--async", "in_background", is_flag=True, help="Queue it on RQ (needs REDIS_URL); `flask worker` runs it.")
+@click.option("--async", "in_background", is_flag=True,
+              help="Queue it on RQ (needs REDIS_URL); `flask worker` runs it.")
 @click.option("--if-missing", is_flag=True, help="Only when no model has been trained yet.")
 def train(in_background: bool, if_missing: bool) -> None:
     """Retrain the ranker on the marketplace's history, print its validation figures, and serve it."""

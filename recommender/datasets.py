@@ -79,9 +79,9 @@ def load_crunchbase(directory: str | Path, progress: Callable[[str], None] | Non
         amount = _amount(row.get("raised_amount_usd", ""))
         if key in rounds:
             return key
-        rounds[key] = dict(key=key, company=company, date=day, sector=sector, sector_group=GROUP_OF_SECTOR.get(sector, ""),
-                           stage=row["funding_round_type"], stage_rank=stage_rank(row["funding_round_type"]),
-                           region=region, amount=amount)
+        rounds[key] = dict(key=key, company=company, date=day, sector=sector,
+                           sector_group=GROUP_OF_SECTOR.get(sector, ""), stage=row["funding_round_type"],
+                           stage_rank=stage_rank(row["funding_round_type"]), region=region, amount=amount)
         return key
 
     for row in crunchbase.rows(directory, "rounds"):
@@ -111,7 +111,8 @@ def load_crunchbase(directory: str | Path, progress: Callable[[str], None] | Non
             regions.setdefault(row["investor_permalink"], region)
     if progress:
         progress("investments")
-    investors = [Investor(id=i, region=regions.get(i, ""), kind=kinds.get(i, "")) for i in sorted(set(regions) | set(kinds))]
+    investors = [Investor(id=i, region=regions.get(i, ""), kind=kinds.get(i, ""))
+                 for i in sorted(set(regions) | set(kinds))]
     data = Dataset.from_records([Round(**r) for r in rounds.values()], interactions, investors)
     data.meta.update(source=str(directory), skipped=skipped)
     return data

@@ -80,10 +80,13 @@ class Split:
     test_until: int
 
     def summary(self) -> dict:
-        return {"train_until": from_day(self.train_until).isoformat(), "test_until": from_day(self.test_until).isoformat(),
-                "history_rounds": int(len(self.history.rounds)), "history_interactions": int(len(self.history.investor)),
+        return {"train_until": from_day(self.train_until).isoformat(),
+                "test_until": from_day(self.test_until).isoformat(),
+                "history_rounds": int(len(self.history.rounds)),
+                "history_interactions": int(len(self.history.investor)),
                 "candidates": int(len(self.candidates)), "test_rounds": int(len(self.rounds)),
-                "seen_company_rounds": int((~self.new_company).sum()), "new_company_rounds": int(self.new_company.sum()),
+                "seen_company_rounds": int((~self.new_company).sum()),
+                "new_company_rounds": int(self.new_company.sum()),
                 "investor_queries": int((self.relevant.sum(axis=0) > 0).sum())}
 
 
@@ -200,7 +203,8 @@ def score_rankings(split: Split, path: str | Path) -> dict:
     per_investor = ranking_metrics(ranked_rounds, by_investor)
     return {
         **_figures(split, per_round, per_investor),
-        "lines": {"rounds": len(seen["round_to_investors"]), "rounds_left_out": len(keys) - len(seen["round_to_investors"]),
+        "lines": {"rounds": len(seen["round_to_investors"]),
+                  "rounds_left_out": len(keys) - len(seen["round_to_investors"]),
                   "investors": len(seen["investor_to_rounds"]),
                   "investors_left_out": len(queries) - len(seen["investor_to_rounds"]), "unknown": unknown},
     }
@@ -344,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recommender.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("directory", help="a folder holding a Crunchbase export's CSV files")
     parser.add_argument("--train-until", required=True, help="YYYY-MM-DD: train on rounds dated before it")
-    parser.add_argument("--test-until", default=None, help="YYYY-MM-DD: test on rounds dated before it (default: a year on)")
+    parser.add_argument("--test-until", default=None,
+                        help="YYYY-MM-DD: test on rounds dated before it (default: a year on)")
     parser.add_argument("--min-train-rounds", type=int, default=5, help="rounds before the split a candidate needs")
     parser.add_argument("--out", default=None, help="write the learned ranker's top 50 per query as JSON lines")
     parser.add_argument("--methods", default=None, help="comma-separated subset of: " + ", ".join(default_methods()))

@@ -300,8 +300,10 @@ class PairFeaturizer(BaseEstimator):
         self.dismissed_keys_, self.dismissed_counts_ = np.unique(dkey, return_counts=True)
 
         self.investor_region_ = lookup(self.regions_, np.append(table.region, ""))
-        for name, column, vocab in (("sectors", table.sectors, self.sectors_), ("groups", table.sector_groups, self.groups_),
-                                    ("regions", table.regions, self.regions_), ("incubators", table.incubators, self.incubators_)):
+        for name, column, vocab in (("sectors", table.sectors, self.sectors_),
+                                    ("groups", table.sector_groups, self.groups_),
+                                    ("regions", table.regions, self.regions_),
+                                    ("incubators", table.incubators, self.incubators_)):
             setattr(self, f"thesis_{name}_", _membership(column, vocab, N))
         self.stage_min_, self.stage_max_ = np.append(table.stage_min, np.nan), np.append(table.stage_max, np.nan)
         self.ticket_min_, self.ticket_max_ = np.append(table.ticket_min, np.nan), np.append(table.ticket_max, np.nan)
@@ -764,7 +766,8 @@ class PairFeaturizer(BaseEstimator):
             E, column = side.earlier, self.coinvested_with(i[0])
             starts, ends = E.indptr[r], E.indptr[np.asarray(r) + 1]
             at = _ranges(starts, ends)  # the rows sliced by hand: scipy's row indexing costs more than the sums
-            E = sp.csr_matrix((E.data[at], E.indices[at], np.r_[0, np.cumsum(ends - starts)]), shape=(len(r), E.shape[1]))
+            E = sp.csr_matrix((E.data[at], E.indices[at], np.r_[0, np.cumsum(ends - starts)]),
+                              shape=(len(r), E.shape[1]))
             return E @ column, E @ np.sign(column)
         ur, r_local = np.unique(r, return_inverse=True)
         E = side.earlier[ur]

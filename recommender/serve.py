@@ -163,7 +163,7 @@ class RoundIndex:
         columns = {name: column[rows] for name, column in self.side.columns.items()}
         columns.update(read["investor"])
         classes = self.round_class[rows]
-        for f, (values, at) in self.field_values.items():
+        for f, (_, at) in self.field_values.items():
             columns.update({name: column[at[classes]] for name, column in read["fields"][f].items()})
         columns.update({name: column[classes] for name, column in read["profile"].items()})
         related = read["related"]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.models import FundingNeed, Incubator
 from marketplace.models.enums import PartnershipStatus
 from marketplace.models.relay import IncubationStay, Partnership
@@ -51,10 +52,10 @@ def actor(people, name):
 def test_propose_accept_end_with_audit_and_notice(session, people):
     row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
     assert row.status == PartnershipStatus.REQUESTED
-    with pytest.raises(Exception):  # the proposer cannot answer its own proposal
+    with pytest.raises(Conflict):  # the proposer cannot answer its own proposal
         partnerships.accept(session, actor(people, "partner"), row.id)
     session.rollback()
-    with pytest.raises(Exception):  # nor can an outsider (404)
+    with pytest.raises(NotFound):  # nor can an outsider
         partnerships.accept(session, actor(people, "outsider"), row.id)
     session.rollback()
     partnerships.accept(session, actor(people, "incubator"), row.id)
@@ -67,8 +68,9 @@ def test_propose_accept_end_with_audit_and_notice(session, people):
     from marketplace.models import AuditEvent
     actions = session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["requested", "accepted", "ended", "requested", "declined"]
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError) as refused:  # a bank is neither an incubator nor an investor
         partnerships.propose(session, actor(people, "partner"), people["ids"]["bank"])
+    assert list(refused.value.errors) == ["partner_id"]
 
 
 def test_early_need_is_found_only_by_partners(client, people, run_in):
@@ -128,8 +130,9 @@ def test_no_window_no_delay(client, people, run_in):
 
 
 def test_window_is_checked(people, client, run_in, row_counts):
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError) as refused:
         run_in(lambda s: partnerships.set_early_window(s, people["ids"]["incubator"], 91))
+    assert list(refused.value.errors) == ["early_window_days"]
     before = row_counts()
     log_in(client, people["emails"]["incubator"], PASSWORD)
     response = submit(client, "/relay/partnerships", {"early_window_days": "120"}, action="/relay/partnerships/window")

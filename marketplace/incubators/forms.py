@@ -22,7 +22,8 @@ class ProfileForm(Form):
     tier = SelectField(_l("Tier"), choices=IncubatorTier.choices(), validators=[DataRequired(REQUIRED)])
     services = SelectMultipleField(_l("Services"), choices=IncubatorService.choices())
     park = SelectField(_l("Park"), choices=[])
-    website = StringField(_l("Website"), validators=[Length(max=300)], description=_l("Starting with http:// or https://"))
+    website = StringField(_l("Website"), validators=[Length(max=300)],
+                          description=_l("Starting with http:// or https://"))
     summary_zh = StringField(_l("Summary in Chinese"), validators=[Length(max=profile_rules.SUMMARY_LENGTH)])
     summary_en = StringField(_l("Summary in English"), validators=[Length(max=profile_rules.SUMMARY_LENGTH)])
     description_zh = TextAreaField(_l("Description in Chinese"),

@@ -12,7 +12,8 @@ class TokenRequestSchema(Schema):
 
 
 class TokenSchema(Schema):
-    token = fields.String(dump_only=True, metadata={"description": "Shown once; send it as 'Authorization: Bearer <token>'."})
+    token = fields.String(dump_only=True, metadata={
+        "description": "Shown once; send it as 'Authorization: Bearer <token>'."})
     prefix = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
     expires_at = fields.DateTime(dump_only=True, allow_none=True)

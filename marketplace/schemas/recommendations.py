@@ -18,7 +18,8 @@ class ReasonSchema(Schema):
 
 
 class _Ranked(Schema):
-    rank = fields.Integer(dump_only=True, metadata={"description": "The place in the whole ranked list, 1 the best match."})
+    rank = fields.Integer(dump_only=True, metadata={
+        "description": "The place in the whole ranked list, 1 the best match."})
     score = fields.Float(dump_only=True, metadata={
         "description": "The model's log-odds of a match: higher ranks first; comparable within one list only."})
     strength = fields.Float(dump_only=True, metadata={
@@ -48,7 +49,8 @@ class RecommendedInvestorSchema(_Ranked):
 
 def _public(schema: type, views: dict) -> type:
     """``schema`` limited to its public view, as a class of its own (the OpenAPI names it)."""
-    meta = type("Meta", (schema.Meta,), {"exclude": tuple(f for f in schema._declared_fields if f not in views["public"])})
+    hidden = tuple(f for f in schema._declared_fields if f not in views["public"])
+    meta = type("Meta", (schema.Meta,), {"exclude": hidden})
     return type(f"Public{schema.__name__}", (schema,), {"Meta": meta})
 
 

@@ -143,7 +143,8 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
         return _covers(names.sector(v["sector"]), offer, own)
     if code == "stage_history":
         if history and v.get("count"):
-            return ngettext("Funded %(num)d round at the %(stage)s stage", "Funded %(num)d rounds at the %(stage)s stage",
+            return ngettext("Funded %(num)d round at the %(stage)s stage",
+                            "Funded %(num)d rounds at the %(stage)s stage",
                             v["count"], stage=names.stage(v["stage"]))
         return _covers(names.stage(v["stage"]), offer, own)
     if code == "region":

@@ -149,8 +149,8 @@ class TierEntryForm(SubForm):
 class ProfileForm(Form):
     name = text(_l("Registered name"), 200, required=True)
     name_en = text(_l("English name"), 200)
-    website = URLField(_l("Website"), validators=[Optional(), Length(max=300),
-                                                  URL(message=_l("Enter a web address starting with http:// or https://."))])
+    website = URLField(_l("Website"), validators=[
+        Optional(), Length(max=300), URL(message=_l("Enter a web address starting with http:// or https://."))])
     park = SelectField(_l("Park"))
     stage = SelectField(_l("Stage"))
     sectors = FieldList(SelectField(), min_entries=MOST_SECTORS, max_entries=MOST_SECTORS)

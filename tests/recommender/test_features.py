@@ -6,7 +6,7 @@ import pytest
 
 from recommender.evaluate import make_split
 from recommender.features import FEATURE_NAMES, PairFeaturizer, tokens
-from recommender.records import Dataset, Interaction, Investor, Round, RoundTable, distinct, lookup
+from recommender.records import Dataset, Interaction, Investor, Round, RoundTable, lookup
 from recommender.synthetic import make_marketplace
 
 COL = {n: k for k, n in enumerate(FEATURE_NAMES)}
