@@ -16,7 +16,7 @@ from tests.test_needs import EN, ZH
 UTILITY = patent_number(2022, IPKind.UTILITY_MODEL, 4567)
 FORM = {"kind": "utility_model", "number": UTILITY, "title": "一种芯片散热结构", "status": "granted",
         "filed_on": "2022-02-01", "granted_on": "2022-09-01", "expires_on": "2032-02-01",
-        "appraised_value": "450000", "appraised_on": "2024-01-15"}
+        "appraised_value": "45", "appraised_on": "2024-01-15"}  # 万元
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_wrong_number_and_dates_are_shown_on_their_fields(client, founder, row
                    expires_on="2022-08-01", appraised_value="-5")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert field_errors(html, "appraised_value") == "Enter a whole number of yuan, zero or more."
+    assert field_errors(html, "appraised_value") == "Enter an amount from 0 to 100000000 (in 10,000 CNY)."
     response = add(client, number="ZL202210004567.0", expires_on="2022-08-01")
     html = response.get_data(as_text=True)
     assert "type digit" in field_errors(html, "number")

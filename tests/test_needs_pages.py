@@ -13,10 +13,10 @@ from tests.helpers import field_errors, log_in, submit
 from tests.test_needs import EN, SENTINEL_TEXTS, SENTINELS, ZH
 
 DEADLINE = (date.today() + timedelta(days=60)).isoformat()
-FORM = {"instrument": "linked_loan", "title": "Linked loan for the MCU line", "amount_min": "3000000",
-        "amount_max": "8000000", "stage": "series_a", "sectors": ["integrated_circuits"],
+FORM = {"instrument": "linked_loan", "title": "Linked loan for the MCU line", "amount_min": "300",
+        "amount_max": "800", "stage": "series_a", "sectors": ["integrated_circuits"],
         "summary": "Alongside our Series A.", "use_of_funds": "Production line", "deadline": DEADLINE,
-        "revenue_last_year": str(SENTINELS["revenue_last_year"]), "monthly_burn": str(SENTINELS["monthly_burn"]),
+        "revenue_last_year": "98765.4321", "monthly_burn": "432.1987",  # 万元: SENTINELS' yuan
         "runway_months": str(SENTINELS["runway_months"])}
 
 
@@ -67,7 +67,7 @@ def test_a_need_is_published_straight_from_the_form(client, founder, run_in):
 
 def test_a_bad_form_shows_each_field_error_and_writes_nothing(client, founder, row_counts):
     before = row_counts()
-    response = create(client, title="", amount_min="9000000", amount_max="1000000", runway_months="-1",
+    response = create(client, title="", amount_min="900", amount_max="100", runway_months="-1",
                       sectors=[], deadline="2001-01-01", instrument="grant", title_en="x" * 201)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -76,7 +76,7 @@ def test_a_bad_form_shows_each_field_error_and_writes_nothing(client, founder, r
     assert field_errors(html, "runway_months") == "Between 0 and 600 months."
     assert field_errors(html, "sectors") == "Choose 1 to 3 sectors."
     assert "Not a valid choice" in field_errors(html, "instrument")
-    rules = create(client, amount_min="9000000", amount_max="1000000", deadline="2001-01-01")
+    rules = create(client, amount_min="900", amount_max="100", deadline="2001-01-01")
     assert rules.status_code == 422
     html = rules.get_data(as_text=True)
     assert field_errors(html, "amount_max") == "The largest amount must not be below the smallest."
@@ -98,13 +98,33 @@ def test_a_need_titled_in_both_languages_shows_each_in_its_language(client, foun
     assert 'value="Linked loan for the MCU line"' in client.get(f"/startup/needs/{need_id}/edit").get_data(as_text=True)
 
 
+def test_amounts_are_typed_in_wan_and_stored_in_yuan(client, founder, run_in):
+    need_id = need_id_of(create(client, amount_min="2.5", amount_max="3000"))
+    stored = run_in(lambda s: (lambda n: (n.amount_min, n.amount_max, n.revenue_last_year, n.monthly_burn))(
+        s.get(FundingNeed, need_id)))
+    assert stored == (25_000, 30_000_000, SENTINELS["revenue_last_year"], SENTINELS["monthly_burn"])
+    page = client.get(f"/startup/needs/{need_id}", headers=ZH).get_data(as_text=True)
+    assert "2.5 万元 – 3,000 万元" in page
+
+
+def test_an_amount_of_nothing_is_refused_in_wan_and_writes_nothing(client, founder, row_counts):
+    before = row_counts()
+    for headers, message in ((EN, "Enter an amount from 0.0001 to 100000000 (in 10,000 CNY)."),
+                             (ZH, "请输入0.0001至100000000之间的金额（万元）。")):
+        response = submit(client, "/startup/needs/new", {**FORM, "amount_min": "0"}, headers=headers)
+        assert response.status_code == 422
+        assert field_errors(response.get_data(as_text=True), "amount_min") == message
+    assert row_counts() == before
+
+
 def test_the_owner_edits_a_need(client, founder, run_in):
     need_id = need_id_of(create(client))
     edit = f"/startup/needs/{need_id}/edit"
     form = client.get(edit, headers=EN).get_data(as_text=True)
     assert 'value="Linked loan for the MCU line"' in form
     assert re.search(r'<input checked[^>]*value="integrated_circuits"', form)
-    response = submit(client, edit, {**FORM, "title": "Bigger linked loan", "amount_max": "12000000",
+    assert 'value="300"' in form and 'value="800"' in form  # the amounts in 万元, as they were typed
+    response = submit(client, edit, {**FORM, "title": "Bigger linked loan", "amount_max": "1200",
                                      "sectors": ["integrated_circuits", "automotive"]}, headers=EN)
     assert response.status_code == 302
     need = run_in(lambda s: (lambda n: (n.title, n.amount_max, sorted(x.code for x in n.sectors),

@@ -22,8 +22,7 @@ from marketplace.forms import Form
 from marketplace.models.enums import EnterpriseTier, InvestorKind, IPKind, LoanKind
 from marketplace.services import loan_products as rules
 from marketplace.services.loan_products import ProductListing
-
-YUAN_PER_WAN = 10_000
+from marketplace.wan import WAN
 
 
 def plain(value: Decimal) -> Decimal:
@@ -72,9 +71,9 @@ class ProductForm(Form):
         _l("Product description in English"), validators=[Length(max=rules.DESCRIPTION_LENGTH)],
         description=_l("Shown on English pages; left empty, they show the description above."))
     amount_min = number(_l("Smallest loan (10,000 CNY)"), low=Decimal("0.0001"),
-                        high=rules.MAX_AMOUNT // YUAN_PER_WAN, places=4, required=True)
+                        high=rules.MAX_AMOUNT // WAN, places=4, required=True)
     amount_max = number(_l("Largest loan (10,000 CNY)"), low=Decimal("0.0001"),
-                        high=rules.MAX_AMOUNT // YUAN_PER_WAN, places=4, required=True)
+                        high=rules.MAX_AMOUNT // WAN, places=4, required=True)
     rate_min = number(_l("Lowest yearly rate (%)"), low=0, high=rules.MAX_RATE_BPS // 100, places=2, required=True,
                       description=_l("For example 3.85"))
     rate_max = number(_l("Highest yearly rate (%)"), low=0, high=rules.MAX_RATE_BPS // 100, places=2, required=True)
@@ -116,8 +115,8 @@ class ProductForm(Form):
         return {
             "kind": LoanKind(self.kind.data), "name": self.name.data, "name_en": self.name_en.data,
             "description": self.description.data or "", "description_en": self.description_en.data,
-            "amount_min": int(self.amount_min.data * YUAN_PER_WAN),
-            "amount_max": int(self.amount_max.data * YUAN_PER_WAN),
+            "amount_min": int(self.amount_min.data * WAN),
+            "amount_max": int(self.amount_max.data * WAN),
             "rate_min_bps": int(self.rate_min.data * 100), "rate_max_bps": int(self.rate_max.data * 100),
             "term_months": self.term_months.data, "sectors": list(self.sectors.data or []),
             "stages": list(self.stages.data or []), "tiers": [EnterpriseTier(v) for v in self.tiers.data or []],
@@ -136,8 +135,8 @@ class ProductForm(Form):
         return {
             "kind": listing.kind.value, "name": listing.name, "name_en": listing.name_en,
             "description": listing.description, "description_en": listing.description_en,
-            "amount_min": Decimal(listing.amount_min) / YUAN_PER_WAN,
-            "amount_max": Decimal(listing.amount_max) / YUAN_PER_WAN,
+            "amount_min": Decimal(listing.amount_min) / WAN,
+            "amount_max": Decimal(listing.amount_max) / WAN,
             "rate_min": Decimal(listing.rate_min_bps) / 100, "rate_max": Decimal(listing.rate_max_bps) / 100,
             "term_months": listing.term_months, "sectors": [s.code for s in listing.sectors],
             "stages": [s.code for s in listing.stages], "tiers": [t.value for t in listing.tiers],

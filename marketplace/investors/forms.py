@@ -1,54 +1,22 @@
-"""The investor's thesis form and the deal-flow filters (banks reuse the filters).
-
-Money in these forms is in 万元 (units of 10,000 CNY), as people in the zone speak of
-rounds; the services and the API take whole yuan.
-"""
+"""The investor's thesis form and the deal-flow filters (banks reuse the filters); money in 万元
+(``marketplace.wan``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SearchField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import Length, StopValidation
 
-from marketplace.auth.forms import REQUIRED
 from marketplace.forms import Form
 from marketplace.models import Incubator, Park, Sector, Stage
 from marketplace.models.enums import EnterpriseTier, Instrument, SectorGroup
 from marketplace.services.deal_flow import NeedFilters, NeedSort
 from marketplace.services.matching import BEST_MATCH
-from marketplace.services.needs import MAX_YUAN
 from marketplace.services.theses import MAX_SUMMARY, Thesis, ThesisInput
-
-WAN = 10_000  # yuan in one 万元
-
-
-def a_number(form: Any, field: Any) -> None:
-    """Stop at an unreadable amount (the field already says why), and at "NaN" or "Infinity",
-    which Decimal reads but no amount is."""
-    if field.data is None:
-        raise StopValidation()
-    if not field.data.is_finite():
-        raise StopValidation(_l("Enter a number."))
-
-
-def wan_field(label: Any, *, required: bool = False) -> DecimalField:
-    return DecimalField(label, places=None, validators=[
-        InputRequired(REQUIRED) if required else Optional(), a_number,
-        NumberRange(0, MAX_YUAN // WAN, _l("Enter an amount from %(min)s to %(max)s (in 10,000 CNY).")),
-    ])
-
-
-def to_yuan(wan: Decimal | None) -> int | None:
-    return None if wan is None else int((wan * WAN).to_integral_value())
-
-
-def to_wan(yuan: int | None) -> Decimal | None:
-    return None if yuan is None else Decimal(yuan) / WAN
-
+from marketplace.wan import to_wan, to_yuan, wan_field
 
 FLAGS = ("invests_early", "invests_small", "invests_hard_tech", "invests_long_term")
 

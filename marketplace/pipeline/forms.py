@@ -11,9 +11,9 @@ from wtforms.validators import InputRequired, Length
 
 from marketplace.auth.forms import REQUIRED
 from marketplace.forms import Form
-from marketplace.investors.forms import to_yuan, wan_field
 from marketplace.models.enums import PipelineStage
 from marketplace.services.pipeline import NOTE_LENGTH
+from marketplace.wan import to_yuan, wan_field
 
 
 class MoveForm(Form):

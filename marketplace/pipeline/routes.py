@@ -11,10 +11,10 @@ from marketplace import actions
 from marketplace.access import role_required, safe_next
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.investors.forms import to_wan
 from marketplace.models.enums import PipelineStage, Role
 from marketplace.pipeline.forms import MoveForm, NoteForm
 from marketplace.services import linked_loans, pipeline
+from marketplace.wan import to_wan
 
 bp = Blueprint("pipeline", __name__, url_prefix="/pipeline")
 

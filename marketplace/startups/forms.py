@@ -1,7 +1,8 @@
 """The startup's forms: its profile, its IP portfolio, its funding needs and their decks.
 
 Each form checks the shape of what was typed; ``values()`` hands the service plain values
-under the service's own field names, so a service's refusal lands on the right field.
+under the service's own field names, so a service's refusal lands on the right field. Money is
+typed in 万元, as on every other side of the marketplace (``marketplace.wan``).
 """
 from __future__ import annotations
 
@@ -27,18 +28,18 @@ from wtforms import (
 )
 from wtforms import Form as SubForm
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional
 
 from marketplace.auth.forms import REQUIRED
 from marketplace.forms import Form
 from marketplace.i18n import localized
 from marketplace.models import Park, Sector, Stage, Startup
 from marketplace.models.enums import EnterpriseTier, Instrument, IPKind, IPStatus, NeedStatus, RevenueBand
-from marketplace.services.needs import MAX_YUAN, MOST_SECTORS
+from marketplace.services.needs import MOST_SECTORS
+from marketplace.wan import ONE_YUAN, to_wan, to_yuan, wan_field
 
 NONE = SelectChoice("", "—")
-AMOUNT = NumberRange(1, MAX_YUAN, _l("Enter a whole number of yuan above zero."))
-NOT_NEGATIVE = NumberRange(0, MAX_YUAN, _l("Enter a whole number of yuan, zero or more."))
+MONEY = ("amount_min", "amount_max", "revenue_last_year", "monthly_burn", "appraised_value")  # in 万元 on the form
 
 
 def text(label: Any, max_length: int, *, required: bool = False, area: bool = False,
@@ -48,10 +49,14 @@ def text(label: Any, max_length: int, *, required: bool = False, area: bool = Fa
     return field(label, validators=[*validators, Length(max=max_length)], description=description)
 
 
-def money(label: Any, *, required: bool = False) -> IntegerField:
-    if required:
-        return IntegerField(label, validators=[InputRequired(REQUIRED), AMOUNT])
-    return IntegerField(label, validators=[Optional(), NOT_NEGATIVE])
+def in_yuan(values: dict[str, Any]) -> dict[str, Any]:
+    """A form's values with its amounts (``MONEY``) turned from 万元 into the services' whole yuan."""
+    return values | {name: to_yuan(values[name]) for name in MONEY if name in values}
+
+
+def in_wan(data: dict[str, Any]) -> dict[str, Any]:
+    """A row's data with its amounts in 万元, as the form shows them."""
+    return data | {name: to_wan(data[name]) for name in MONEY if name in data}
 
 
 def optional_date(label: Any) -> DateField:
@@ -70,8 +75,9 @@ class NeedForm(Form):
     summary = text(_l("Public summary"), 5000, area=True)
     summary_en = text(_l("Public summary in English"), 5000, area=True,
                       description=_l("Shown on English pages; left empty, they show the summary above."))
-    amount_min = money(_l("Smallest amount (CNY)"), required=True)
-    amount_max = money(_l("Largest amount (CNY)"), required=True)
+    amount_min = wan_field(_l("Smallest amount (10,000 CNY)"), required=True, low=ONE_YUAN,
+                           description=_l("In 10,000 CNY: 500 for CNY 5 million."))
+    amount_max = wan_field(_l("Largest amount (10,000 CNY)"), required=True, low=ONE_YUAN)
     stage = SelectField(_l("Stage"), validators=[DataRequired(REQUIRED)])
     sectors = SelectMultipleField(
         _l("Sectors"), validators=[DataRequired(_l("Choose 1 to %(most)d sectors.", most=MOST_SECTORS))],
@@ -80,8 +86,8 @@ class NeedForm(Form):
     use_of_funds_en = text(_l("Use of funds in English"), 5000, area=True,
                            description=_l("Shown on English pages; left empty, they show the use of funds above."))
     deadline = optional_date(_l("Deadline"))
-    revenue_last_year = money(_l("Revenue last year (CNY)"))
-    monthly_burn = money(_l("Monthly burn (CNY)"))
+    revenue_last_year = wan_field(_l("Revenue last year (10,000 CNY)"))
+    monthly_burn = wan_field(_l("Monthly burn (10,000 CNY)"))
     runway_months = IntegerField(_l("Runway (months)"), validators=[
         Optional(), NumberRange(0, 600, _l("Between 0 and 600 months."))])
     publish = SubmitField(_l("Save and publish"))
@@ -95,13 +101,13 @@ class NeedForm(Form):
         self.sectors.choices = row_choices(sectors)
 
     def values(self) -> dict[str, Any]:
-        values = {name: self[name].data for name in self.FIELDS}
+        values = in_yuan({name: self[name].data for name in self.FIELDS})
         values["instrument"] = Instrument(values["instrument"])
         return values
 
     @staticmethod
     def data_of(need: Any) -> dict[str, Any]:
-        data = {name: getattr(need, name) for name in NeedForm.FIELDS}
+        data = in_wan({name: getattr(need, name) for name in NeedForm.FIELDS})
         return data | {"instrument": need.instrument.value, "stage": need.stage.code,
                        "sectors": [s.code for s in need.sectors]}
 
@@ -122,19 +128,19 @@ class IPAssetForm(Form):
     filed_on = optional_date(_l("Filing date"))
     granted_on = optional_date(_l("Grant date"))
     expires_on = optional_date(_l("Expiry date"))
-    appraised_value = money(_l("Appraised value (CNY)"))
+    appraised_value = wan_field(_l("Appraised value (10,000 CNY)"))
     appraised_on = optional_date(_l("Appraisal date"))
 
     FIELDS = ("kind", "number", "title", "status", "filed_on", "granted_on", "expires_on", "appraised_value",
               "appraised_on")
 
     def values(self) -> dict[str, Any]:
-        values = {name: self[name].data for name in self.FIELDS}
+        values = in_yuan({name: self[name].data for name in self.FIELDS})
         return values | {"kind": IPKind(values["kind"]), "status": IPStatus(values["status"])}
 
     @staticmethod
     def data_of(asset: Any) -> dict[str, Any]:
-        data = {name: getattr(asset, name) for name in IPAssetForm.FIELDS}
+        data = in_wan({name: getattr(asset, name) for name in IPAssetForm.FIELDS})
         return data | {"kind": asset.kind.value, "status": asset.status.value}
 
 
