@@ -7,7 +7,8 @@
   sector x region, stage x region, stage x amount band), merged with what the investor declares
   (thesis sectors and groups, stage band, ticket range, regions) as pseudo-counts, so that a
   newcomer with no history is described by its thesis alone; and the same profiles summed over
-  the investors of a kind (angels, funds, corporates), a prior for investors with little history;
+  the investors of a kind (angels, funds, corporates), a prior for investors with little history
+  (and the stages and amounts of a newcomer that has declared nothing yet);
 * investor activity: rounds, recency-weighted activity, days since the last round, the share of
   its rounds that followed on in a company it had backed before, its ticket range (log amount);
 * the companies' past: their earlier rounds and earlier investors, and the co-investment graph,
@@ -67,6 +68,7 @@ PROFILES = ("sector", "group", "stage", "region", "band", "cell", "sector_region
 COSINE_FIELDS = ("sector", "stage", "region", "band")
 PARTNER_FIELDS = ("sector", "cell", "region")
 KIND_FIELDS = ("stage", "cell", "band")
+KIND_PRIOR_FIELDS = ("stage", "band")  # what a kind says of a newcomer that declares nothing
 
 TEXT_FEATURES = 2**18
 # For one investor, the pair columns that depend on nothing of a round but its value in one field
@@ -289,6 +291,7 @@ class PairFeaturizer(BaseEstimator):
         self._fit_companies(rounds, inv, rnd, day, N)
         self._fit_partners(rounds, inv, rnd, widths, N)
         self._fit_kinds(table, widths, N)
+        self._fit_kind_priors(table, widths, n)
 
         rd = 0.5 ** (np.maximum(as_of - rounds.day, 0) / float(self.half_life_days))
         for f in ("sector", "region"):
@@ -375,6 +378,10 @@ class PairFeaturizer(BaseEstimator):
                 idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
                 idf[-1] = 0.0
                 setattr(self, f"{f}_idf_", idf)
+        self._fit_norms(widths, N)
+
+    def _fit_norms(self, widths, N: int) -> None:
+        """Each investor's TF-IDF profile norms, decayed and plain, for the cosine features."""
         norm = np.zeros(N)
         norm_all = np.zeros(N)
         for f in COSINE_FIELDS:
@@ -527,6 +534,36 @@ class PairFeaturizer(BaseEstimator):
             prof = prof.reshape(nk, widths[f])
             prof[-1] = 0.0  # no kind: no prior
             setattr(self, f"kind_{f}_", prof / np.maximum(prof.sum(axis=1, keepdims=True), 1e-9))
+
+    def _fit_kind_priors(self, table: InvestorTable, widths, n: int) -> None:
+        """An investor with neither history nor a thesis is described by its kind: its kind's stage and
+        amount-band profiles enter its own as pseudo-counts worth ``thesis_weight`` rounds, so that a new
+        angel who has declared nothing yet is shown seed rounds first, not pre-IPO ones. Everyone
+        else's profiles, and every IDF, are left as they are."""
+        weight = float(self.thesis_weight)
+        declared = (np.array([len(v) > 0 for v in table.sectors], dtype=bool) |
+                    np.array([len(v) > 0 for v in table.sector_groups], dtype=bool) |
+                    np.isfinite(table.stage_min) | np.isfinite(table.stage_max) |
+                    np.isfinite(table.ticket_min) | np.isfinite(table.ticket_max))
+        kind = self.investor_kind_[:n]
+        cold = np.flatnonzero((self.rounds_[:n] <= 0) & ~declared & (kind < len(self.kinds_)))
+        self.kind_prior_ = np.zeros(n + 1, dtype=bool)  # whose profiles are their kind's
+        if weight <= 0 or not len(cold):
+            return
+        self.kind_prior_[cold] = True
+        for f in KIND_PRIOR_FIELDS:
+            prior = getattr(self, f"kind_{f}_")[kind[cold]]
+            at, value = np.nonzero(prior)
+            extra = prior[at, value] * weight
+            keys, decayed, count = _sum_by_key(
+                np.concatenate([getattr(self, f"{f}_keys_"), cold[at] * widths[f] + value]),
+                np.concatenate([getattr(self, f"{f}_weight_"), extra]),
+                np.concatenate([getattr(self, f"{f}_count_"), extra]))
+            setattr(self, f"{f}_keys_", keys)
+            setattr(self, f"{f}_weight_", decayed)
+            setattr(self, f"{f}_count_", count)
+            setattr(self, f"{f}_total_", np.bincount(keys // widths[f], weights=decayed, minlength=n + 1))
+        self._fit_norms(widths, n + 1)
 
     def _fit_text(self, X: Dataset, table: InvestorTable, inv, rnd, wd) -> None:
         self.text_idf_ = None

@@ -29,7 +29,15 @@ from marketplace.models import (
     Stage,
     User,
 )
-from marketplace.models.enums import InteractionAction, Instrument, IPKind, IPStatus, LoanKind, NeedStatus
+from marketplace.models.enums import (
+    InteractionAction,
+    Instrument,
+    InvestorKind,
+    IPKind,
+    IPStatus,
+    LoanKind,
+    NeedStatus,
+)
 from marketplace.models.history import investments
 from marketplace.models.organizations import startup_sectors
 from marketplace.services import matching, recommendations, theses
@@ -172,6 +180,34 @@ def test_the_deal_flow_page_is_ranked_with_reasons_in_both_languages(client, mar
     assert titles(bio_only) == ["Antibody pre-A"]
     newest = client.get("/investor/deal-flow?sort=newest", headers=EN).get_data(as_text=True)
     assert titles(newest)[0] == "Antibody pre-A" and not reasons_of(newest)
+
+
+def test_a_new_angel_that_has_declared_nothing_is_shown_what_angels_fund_and_told_why(app, client, run_in, market):
+    """The bio fund is an angel whose thesis is seed and pre-A tickets of CNY 5M to 30M; a new angel
+    with no history and no thesis is ranked the pre-A round ahead of the two Series A rounds of CNY
+    30M to 50M, and the reason says the stage and amount are those of its kind, not of a thesis. Once
+    it states a thesis of its own, the reasons speak of that thesis."""
+    emails, ids = market
+    newcomer = create_account(app, "investor", "new-angel@example.org", org="New Angel")
+
+    def make_angels(s):
+        for email in (emails["bio_investor"], newcomer):
+            org(s, email).investor_kind = InvestorKind.ANGEL
+        s.commit()
+        return org(s, newcomer).id
+
+    angel = run_in(make_angels)
+    log_in(client, newcomer, PASSWORD)
+    en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
+    assert titles(en)[0] == "Antibody pre-A"
+    assert "Typical stage and amount for its kind: Angel investor" in reasons_of(en)
+    zh = client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)
+    assert "同类投资人常投的阶段与金额（天使投资人）" in reasons_of(zh)
+    run_in(lambda s: theses.upsert(s, angel, ThesisInput(ticket_min=20 * M, ticket_max=60 * M,
+                                                         sectors=["integrated_circuits"], stages=["series_a"])))
+    en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
+    assert titles(en)[0] != "Antibody pre-A"
+    assert not any(r.startswith("Typical stage and amount") for r in reasons_of(en))
 
 
 def home_panel(client, home: str, headers=EN) -> str:

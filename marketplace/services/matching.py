@@ -155,19 +155,22 @@ class Engine:
                 direction: str) -> list[list[Reason]]:
         """Each pair's top reasons, from the model of ``direction`` ("rounds": an investor's needs or
         startups, "investors": a round's investors, products or seats); ``history`` in their values
-        says whether the investor's side has rounds of its own (else only what it declares)."""
+        says whether the investor's side has rounds of its own (else only what it declares), and
+        ``usual_for`` names its kind when it has declared nothing either, so that its profile is its
+        kind's (``PairFeaturizer._fit_kind_priors``)."""
         viewers = np.asarray(viewers, dtype=str)
         why = explain(self.ranker, rounds, np.asarray(rows, dtype=np.int64), viewers, REASONS, direction=direction)
         feat = self.ranker.featurizer_
-        history = feat.rounds_[feat.investor_index(viewers)] > 0 if len(viewers) else []
+        index = feat.investor_index(viewers) if len(viewers) else np.zeros(0, dtype=np.int64)
         out = []
-        for pair, h, row, viewer in zip(why, history, rows, viewers):
+        for pair, i, row, viewer in zip(why, index, rows, viewers):
+            typical = {"usual_for": str(feat.kinds_[feat.investor_kind_[i]])} if feat.kind_prior_[i] else {}
             reasons = []
             for code, values in pair:
                 declared = self._declared_fit(rounds, row, viewer) if code == "thesis_fit" else {}
                 if declared.get("fits") == [] and "offer" in declared:
                     continue  # none of the organization's offers fits: their union does not speak for them
-                reasons.append(Reason(code, {**values, "history": bool(h), **declared}))
+                reasons.append(Reason(code, {**values, "history": bool(feat.rounds_[i] > 0), **declared, **typical}))
             out.append(reasons)
         return out
 

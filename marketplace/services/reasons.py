@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from marketplace import recs
 from marketplace.i18n import N_, locale_code, localized, yuan
 from marketplace.models import IncubationCapacity, LoanProduct, Organization, Park, Sector, Stage
+from marketplace.models.enums import InvestorKind
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.services.matching import Reason
 from marketplace.services.recommendations import Recommended
@@ -124,6 +125,8 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
     v = reason.values
     history = v.get("history", True)
     code = reason.code
+    if code in KIND_PRIOR_CODES and v.get("usual_for") in {k.value for k in InvestorKind}:
+        return _("Typical stage and amount for its kind: %(kind)s", kind=InvestorKind(v["usual_for"]).label)
     if code == "earlier_investor":
         return ngettext("Earlier investor in this company (%(num)d round)",
                         "Earlier investor in this company (%(num)d rounds)", v["rounds"])
@@ -193,6 +196,9 @@ def _criteria(fits: list[str], ticket: list[float] | None) -> str:
 
 
 # Whose thesis or offer a reason speaks of: (the other side declares an offer, it is the reader's own).
+# What a newcomer that has declared nothing is matched on: its kind's stages and amounts.
+KIND_PRIOR_CODES = ("profile_similarity", "stage_history")
+
 VOICED = {
     "covers": {(True, True): N_("Your offer covers %(what)s"), (True, False): N_("The offer covers %(what)s"),
                (False, True): N_("Your thesis covers %(what)s"), (False, False): N_("The thesis covers %(what)s")},

@@ -87,6 +87,39 @@ def test_a_newcomer_is_described_by_its_thesis(small):
     assert unknown[COL["log_rounds"]] == 0 and np.isnan(unknown[COL["thesis_fit"]])
 
 
+def test_a_newcomer_that_declares_nothing_is_described_by_its_kind():
+    """Angels fund small seed rounds and funds large series B ones: a new angel with no history and
+    no thesis gets the angels' stages and amounts, a new fund the funds', and a newcomer that declares
+    a thesis (here sectors only) keeps its own description."""
+    rounds, links = [], []
+    for i in range(4):
+        rounds += [Round(f"s{i}|seed|2011-0{i + 1}-01", f"s{i}", f"2011-0{i + 1}-01", sector="ic", stage="seed",
+                         stage_rank=1, amount=1e6),
+                   Round(f"b{i}|series_b|2011-0{i + 1}-01", f"b{i}", f"2011-0{i + 1}-01", sector="ic",
+                         stage="series_b", stage_rank=4, amount=1e8)]
+        links += [Interaction(f"angel{i % 2}", f"s{i}|seed|2011-0{i + 1}-01"),
+                  Interaction(f"fund{i % 2}", f"b{i}|series_b|2011-0{i + 1}-01")]
+    investors = [*(Investor(f"angel{i}", kind="angel") for i in range(2)), *(Investor(f"fund{i}", kind="vc")
+                                                                             for i in range(2)),
+                 Investor("new-angel", kind="angel"), Investor("new-fund", kind="vc"),
+                 Investor("new-angel-with-sectors", kind="angel", sectors=("ic",))]
+    feat = PairFeaturizer().fit(Dataset.from_records(rounds, links, investors, as_of="2012-01-01"))
+    seed = query(company="n1", stage="seed", stage_rank=1, amount=1e6)
+    later = query(company="n2", stage="series_b", stage_rank=4, amount=1e8)
+    share = {(who, name): features(feat, table, who)[COL["stage_share"]]
+             for who in ("new-angel", "new-fund", "new-angel-with-sectors") for name, table in (("seed", seed),
+                                                                                                ("b", later))}
+    assert share[("new-angel", "seed")] == pytest.approx(1.0) and share[("new-angel", "b")] == 0
+    assert share[("new-fund", "b")] == pytest.approx(1.0) and share[("new-fund", "seed")] == 0
+    assert share[("new-angel-with-sectors", "seed")] == share[("new-angel-with-sectors", "b")] == 0
+    assert features(feat, seed, "new-angel")[COL["amount_band_share"]] > features(feat, later, "new-angel")[
+        COL["amount_band_share"]]
+    prior = dict(zip(feat.investors_, feat.kind_prior_))
+    assert prior == {"angel0": False, "angel1": False, "fund0": False, "fund1": False, "new-angel": True,
+                     "new-fund": True, "new-angel-with-sectors": False}
+    assert features(feat, seed, "new-angel")[COL["log_rounds"]] == 0  # still no history of its own
+
+
 def test_a_round_asking_for_a_range_meets_a_ticket_range_that_overlaps_it(small):
     """The thesis asks for tickets of 5M to 20M: a round of 15M to 30M overlaps it, one of 25M to 30M
     does not, and a round of one amount (30M) is judged by that amount."""
