@@ -43,6 +43,16 @@ def test_an_investor_reads_of_its_own_thesis_a_startup_of_the_investors(app):
     assert read(app, INCUBATOR, ZH) == "与贵司所在的孵化器Chip Base有孵投联动合作"
 
 
+def test_a_newcomer_that_declared_nothing_is_matched_on_its_kind_and_the_reason_says_so(app):
+    typical = Reason("profile_similarity", {"history": False, "usual_for": "angel"})
+    assert read(app, typical, EN, own=True) == "Typical stage and amount for investors of your kind (Angel investor)"
+    assert read(app, typical, EN) == "Typical stage and amount for investors of its kind (Angel investor)"
+    assert read(app, typical, ZH) == "同类投资人（天使投资人）常投的阶段与金额"
+    stage = Reason("stage_history", {"history": False, "stage": "seed", "count": 0.4, "usual_for": "vc"})
+    assert read(app, stage, EN) == "Typical stage and amount for investors of its kind (Venture capital)"
+    assert read(app, Reason("profile_similarity", {"history": False}), EN, own=True) == "Close to your stated interests"
+
+
 def test_a_bank_reads_of_its_own_offer_a_startup_of_the_banks(app):
     assert read(app, THESIS, EN, offer=True, own=True) == "Fits your offer on sector, stage"
     assert read(app, THESIS, EN, offer=True) == "Fits the offer on sector, stage"

@@ -200,9 +200,9 @@ def test_a_new_angel_that_has_declared_nothing_is_shown_what_angels_fund_and_tol
     log_in(client, newcomer, PASSWORD)
     en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
     assert titles(en)[0] == "Antibody pre-A"
-    assert "Typical stage and amount for its kind: Angel investor" in reasons_of(en)
+    assert "Typical stage and amount for investors of your kind (Angel investor)" in reasons_of(en)
     zh = client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)
-    assert "同类投资人常投的阶段与金额（天使投资人）" in reasons_of(zh)
+    assert "与您同类的投资人（天使投资人）常投的阶段与金额" in reasons_of(zh)
     run_in(lambda s: theses.upsert(s, angel, ThesisInput(ticket_min=20 * M, ticket_max=60 * M,
                                                          sectors=["integrated_circuits"], stages=["series_a"])))
     en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)

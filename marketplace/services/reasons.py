@@ -126,7 +126,10 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
     history = v.get("history", True)
     code = reason.code
     if code in KIND_PRIOR_CODES and v.get("usual_for") in {k.value for k in InvestorKind}:
-        return _("Typical stage and amount for its kind: %(kind)s", kind=InvestorKind(v["usual_for"]).label)
+        kind = InvestorKind(v["usual_for"]).label
+        if own:
+            return _("Typical stage and amount for investors of your kind (%(kind)s)", kind=kind)
+        return _("Typical stage and amount for investors of its kind (%(kind)s)", kind=kind)
     if code == "earlier_investor":
         return ngettext("Earlier investor in this company (%(num)d round)",
                         "Earlier investor in this company (%(num)d rounds)", v["rounds"])
