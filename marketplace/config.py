@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_TTL_HOURS": 72,
     "DEMO_PASSWORD": "zhangjiang-demo-2025",
     "RECS_BACKGROUND_REBUILD": True,  # see services.matching.engine
+    "RECS_REBUILD_WAIT_SECONDS": 2.0,  # how long a request waits for that rebuild before the older state answers
     "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,  # a 10 MB deck and its form; more is refused with 413
     # Notification email: without MAIL_SERVER each message is written to the log instead.
     "MAIL_SERVER": None,

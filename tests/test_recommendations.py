@@ -463,7 +463,7 @@ def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, m
 
 def test_a_rebuild_runs_in_the_background_while_the_older_state_answers(app, run_in, market):
     _, ids = market
-    app.config["RECS_BACKGROUND_REBUILD"] = True
+    app.config.update(RECS_BACKGROUND_REBUILD=True, RECS_REBUILD_WAIT_SECONDS=0)
     before = run_in(lambda s: matching.engine(s, TODAY))
     run_in(lambda s: theses.upsert(s, ids["bio_investor"], ThesisInput(ticket_min=1 * M, ticket_max=2 * M)))
     assert run_in(lambda s: matching.engine(s, TODAY)) is before  # answers at once, from the older state
@@ -473,6 +473,19 @@ def test_a_rebuild_runs_in_the_background_while_the_older_state_answers(app, run
         time.sleep(0.1)
     after = run_in(lambda s: matching.engine(s, TODAY))
     assert after is not before and after.fingerprint != before.fingerprint
+
+
+def test_the_first_list_after_a_write_reflects_it_when_the_rebuild_is_quick(app, client, run_in, market):
+    """The bio fund moves its thesis from biotech to chips; the next deal-flow page it opens, with
+    the rebuild in a thread, already ranks the chip rounds first (the demo's state takes well under
+    a second to build; a request waits up to RECS_REBUILD_WAIT_SECONDS for it)."""
+    emails, ids = market
+    app.config.update(RECS_BACKGROUND_REBUILD=True, RECS_REBUILD_WAIT_SECONDS=60)
+    log_in(client, emails["bio_investor"], PASSWORD)
+    assert titles(client.get("/investor/deal-flow", headers=EN).get_data(as_text=True))[0] == "Antibody pre-A"
+    run_in(lambda s: theses.upsert(s, ids["bio_investor"], ThesisInput(
+        ticket_min=20 * M, ticket_max=60 * M, sectors=["integrated_circuits"], stages=["series_a"])))
+    assert titles(client.get("/investor/deal-flow", headers=EN).get_data(as_text=True))[0] != "Antibody pre-A"
 
 
 def test_a_new_server_process_warms_its_serving_state_up(app, market):

@@ -237,7 +237,10 @@ def engine(session: Session, today: date) -> Engine:
     Built on the spot when there is none. When there is an older one and
     ``RECS_BACKGROUND_REBUILD`` is on (the default), the new one is built by a thread while the
     older one keeps answering: at 100,000 needs a build takes seconds, and no request should wait
-    for it. Tests turn it off, to see each write's effect at once."""
+    for it. A request waits up to ``RECS_REBUILD_WAIT_SECONDS`` for that thread, so that the page
+    someone opens right after a write of theirs (a thesis, a product) reflects it whenever the
+    build is quick, as it is in a marketplace of thousands of needs. Tests turn the thread off, to
+    see each write's effect at once."""
     app = current_app._get_current_object()
     version = cache.store().version()
     path = model_path()
@@ -247,8 +250,8 @@ def engine(session: Session, today: date) -> Engine:
     if held is not None and held[0] == key:
         return held[1]
     if held is not None and app.config["RECS_BACKGROUND_REBUILD"]:
-        _rebuild_in_background(app, key, today, path, version)
-        return held[1]
+        _rebuild_in_background(app, key, today, path, version).wait(app.config["RECS_REBUILD_WAIT_SECONDS"])
+        return app.extensions["zjm_engine"][1]
     with _lock:
         held = app.extensions.get("zjm_engine")
         if held is None or held[0] != key:
@@ -272,11 +275,15 @@ def warm_up(app: Flask) -> threading.Thread:
     return thread
 
 
-def _rebuild_in_background(app: Flask, key: tuple, today: date, path: Path, version: int) -> None:
+def _rebuild_in_background(app: Flask, key: tuple, today: date, path: Path, version: int) -> threading.Event:
+    """Start building the serving state for ``key`` in a thread, unless one is at it already;
+    the returned event is set when that build ends (built or failed)."""
     with _lock:
-        if app.extensions.get("zjm_engine_building") == key:
-            return
-        app.extensions["zjm_engine_building"] = key
+        building = app.extensions.get("zjm_engine_building")
+        if building is not None and building[0] == key:
+            return building[1]
+        done = threading.Event()
+        app.extensions["zjm_engine_building"] = key, done
 
     def build() -> None:
         with app.app_context():
@@ -287,9 +294,12 @@ def _rebuild_in_background(app: Flask, key: tuple, today: date, path: Path, vers
             finally:
                 db.session.remove()
                 with _lock:
-                    app.extensions.pop("zjm_engine_building", None)
+                    if app.extensions.get("zjm_engine_building", (None,))[0] == key:
+                        app.extensions.pop("zjm_engine_building")
+                done.set()
 
     threading.Thread(target=build, name="recs-rebuild", daemon=True).start()
+    return done
 
 
 def build_engine(session: Session, today: date, model: LearnedRanker | None, version: int = 0) -> Engine:
