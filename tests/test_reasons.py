@@ -45,11 +45,16 @@ def test_an_investor_reads_of_its_own_thesis_a_startup_of_the_investors(app):
 
 def test_a_newcomer_that_declared_nothing_is_matched_on_its_kind_and_the_reason_says_so(app):
     typical = Reason("profile_similarity", {"history": False, "usual_for": "angel"})
-    assert read(app, typical, EN, own=True) == "Typical stage and amount for investors of your kind (Angel investor)"
-    assert read(app, typical, EN) == "Typical stage and amount for investors of its kind (Angel investor)"
-    assert read(app, typical, ZH) == "同类投资人（天使投资人）常投的阶段与金额"
+    assert read(app, typical, EN, own=True) == "The stage and amount typical of your kind (Angel investor)"
+    assert read(app, typical, EN) == "The stage and amount typical of its kind (Angel investor)"
+    assert read(app, typical, ZH, own=True) == "您这类机构（天使投资人）常见的阶段与金额"
+    assert read(app, typical, ZH) == "同类机构（天使投资人）常见的阶段与金额"
     stage = Reason("stage_history", {"history": False, "stage": "seed", "count": 0.4, "usual_for": "vc"})
-    assert read(app, stage, EN) == "Typical stage and amount for investors of its kind (Venture capital)"
+    assert read(app, stage, EN) == "The stage and amount typical of its kind (Venture capital)"
+    incubator = Reason("profile_similarity", {"history": False, "usual_for": "incubator"})  # no seats listed yet
+    assert read(app, incubator, EN, offer=True, own=True) == "The stage and amount typical of your kind (Incubator)"
+    unknown = Reason("profile_similarity", {"history": False, "usual_for": "capacity"})
+    assert read(app, unknown, EN, own=True) == "Close to your stated interests"
     assert read(app, Reason("profile_similarity", {"history": False}), EN, own=True) == "Close to your stated interests"
 
 

@@ -200,14 +200,14 @@ def test_a_new_angel_that_has_declared_nothing_is_shown_what_angels_fund_and_tol
     log_in(client, newcomer, PASSWORD)
     en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
     assert titles(en)[0] == "Antibody pre-A"
-    assert "Typical stage and amount for investors of your kind (Angel investor)" in reasons_of(en)
+    assert "The stage and amount typical of your kind (Angel investor)" in reasons_of(en)
     zh = client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)
-    assert "与您同类的投资人（天使投资人）常投的阶段与金额" in reasons_of(zh)
+    assert "您这类机构（天使投资人）常见的阶段与金额" in reasons_of(zh)
     run_in(lambda s: theses.upsert(s, angel, ThesisInput(ticket_min=20 * M, ticket_max=60 * M,
                                                          sectors=["integrated_circuits"], stages=["series_a"])))
     en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
     assert titles(en)[0] != "Antibody pre-A"
-    assert not any(r.startswith("Typical stage and amount") for r in reasons_of(en))
+    assert not any(r.startswith("The stage and amount typical") for r in reasons_of(en))
 
 
 def home_panel(client, home: str, headers=EN) -> str:

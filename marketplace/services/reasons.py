@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from marketplace import recs
 from marketplace.i18n import N_, locale_code, localized, yuan
 from marketplace.models import IncubationCapacity, LoanProduct, Organization, Park, Sector, Stage
-from marketplace.models.enums import InvestorKind
+from marketplace.models.enums import InvestorKind, OrgKind
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.services.matching import Reason
 from marketplace.services.recommendations import Recommended
@@ -125,11 +125,11 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
     v = reason.values
     history = v.get("history", True)
     code = reason.code
-    if code in KIND_PRIOR_CODES and v.get("usual_for") in {k.value for k in InvestorKind}:
-        kind = InvestorKind(v["usual_for"]).label
+    kind = _kind_label(v.get("usual_for", "")) if code in KIND_PRIOR_CODES else None
+    if kind is not None:
         if own:
-            return _("Typical stage and amount for investors of your kind (%(kind)s)", kind=kind)
-        return _("Typical stage and amount for investors of its kind (%(kind)s)", kind=kind)
+            return _("The stage and amount typical of your kind (%(kind)s)", kind=kind)
+        return _("The stage and amount typical of its kind (%(kind)s)", kind=kind)
     if code == "earlier_investor":
         return ngettext("Earlier investor in this company (%(num)d round)",
                         "Earlier investor in this company (%(num)d rounds)", v["rounds"])
@@ -213,6 +213,15 @@ VOICED = {
               (False, True): N_("Meets %(share)s of your thesis's criteria"),
               (False, False): N_("Meets %(share)s of the thesis's criteria")},
 }
+
+
+def _kind_label(code: str) -> Any | None:
+    """The name of a kind of investor (an angel, a fund ...) or of organization (an incubator, a
+    bank: the union of their offers), or None for a code that names neither."""
+    for kinds in (InvestorKind, OrgKind):
+        if code in {k.value for k in kinds}:
+            return kinds(code).label
+    return None
 
 
 def _covers(what: str, offer: bool, own: bool) -> str:
