@@ -29,15 +29,8 @@ from marketplace.models import (
     Stage,
     User,
 )
-from marketplace.models.enums import (
-    InteractionAction,
-    Instrument,
-    InvestorKind,
-    IPKind,
-    IPStatus,
-    LoanKind,
-    NeedStatus,
-)
+from marketplace.models.enums import (InteractionAction, Instrument, InvestorKind, IPKind, IPStatus, LoanKind,
+                                      NeedStatus)
 from marketplace.models.history import investments
 from marketplace.models.organizations import startup_sectors
 from marketplace.services import matching, recommendations, theses
