@@ -198,10 +198,10 @@ def _criteria(fits: list[str], ticket: list[float] | None) -> str:
     return _(", ").join(parts)
 
 
-# Whose thesis or offer a reason speaks of: (the other side declares an offer, it is the reader's own).
 # What a newcomer that has declared nothing is matched on: its kind's stages and amounts.
 KIND_PRIOR_CODES = ("profile_similarity", "stage_history")
 
+# Whose thesis or offer a reason speaks of: (the other side declares an offer, it is the reader's own).
 VOICED = {
     "covers": {(True, True): N_("Your offer covers %(what)s"), (True, False): N_("The offer covers %(what)s"),
                (False, True): N_("Your thesis covers %(what)s"), (False, False): N_("The thesis covers %(what)s")},
