@@ -67,6 +67,14 @@ def test_the_catalog_translates_every_message_in_the_source(tmp_path):
     assert untranslated == []
 
 
+def test_the_chinese_catalog_addresses_the_reader_as_nin_throughout():
+    """The polite 您, as the zone's services write to firms and investors; never the familiar 你."""
+    with CATALOG.open("rb") as f:
+        familiar = [str(m.id) for m in read_po(f) if m.id and not m.fuzzy
+                    and "你" in "".join(m.string if isinstance(m.string, tuple) else [m.string])]
+    assert familiar == []
+
+
 def test_templates_hold_no_chinese_outside_the_catalog():
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html") if CJK.search(p.read_text())]
     assert offenders == []
