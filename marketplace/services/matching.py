@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -124,6 +125,7 @@ class Engine:
     loan: np.ndarray  # per open need (``need_ids`` order): does it ask for a loan (not equity)?
     offers: dict[str, tuple[str, ...]]  # a bank's or incubator's key -> its offers' keys (``recs.offer_keys``)
     serves: dict[str, np.ndarray]  # an active loan product's key -> per open need: could it lend to it?
+    built_in: float = 0.0  # seconds ``build_engine`` took
 
     def top_needs(self, viewer: str, k: int, mask: np.ndarray, ahead: Sequence[np.ndarray] = ()) -> Ranking:
         """The viewer's ``k`` best open needs among those ``mask`` keeps (``need_ids`` order); those
@@ -237,10 +239,10 @@ def engine(session: Session, today: date) -> Engine:
     Built on the spot when there is none. When there is an older one and
     ``RECS_BACKGROUND_REBUILD`` is on (the default), the new one is built by a thread while the
     older one keeps answering: at 100,000 needs a build takes seconds, and no request should wait
-    for it. A request waits up to ``RECS_REBUILD_WAIT_SECONDS`` for that thread, so that the page
-    someone opens right after a write of theirs (a thesis, a product) reflects it whenever the
-    build is quick, as it is in a marketplace of thousands of needs. Tests turn the thread off, to
-    see each write's effect at once."""
+    for it. But when the older state was built within ``RECS_REBUILD_WAIT_SECONDS``, the request
+    waits that long for the thread, so that the page someone opens right after a write of theirs
+    (a thesis, a product) reflects it, as it will in a marketplace of thousands of needs; at
+    100,000 needs no request waits. Tests turn the thread off, to see each write's effect at once."""
     app = current_app._get_current_object()
     version = cache.store().version()
     path = model_path()
@@ -250,7 +252,10 @@ def engine(session: Session, today: date) -> Engine:
     if held is not None and held[0] == key:
         return held[1]
     if held is not None and app.config["RECS_BACKGROUND_REBUILD"]:
-        _rebuild_in_background(app, key, today, path, version).wait(app.config["RECS_REBUILD_WAIT_SECONDS"])
+        built = _rebuild_in_background(app, key, today, path, version)
+        wait = app.config["RECS_REBUILD_WAIT_SECONDS"]
+        if held[1].built_in <= wait:  # the last build was quick: this one will be too
+            built.wait(wait)
         return app.extensions["zjm_engine"][1]
     with _lock:
         held = app.extensions.get("zjm_engine")
@@ -304,6 +309,7 @@ def _rebuild_in_background(app: Flask, key: tuple, today: date, path: Path, vers
 
 def build_engine(session: Session, today: date, model: LearnedRanker | None, version: int = 0) -> Engine:
     """The features of what the database holds ``today``, under ``model``'s weights (or the prior's)."""
+    started = time.perf_counter()
     data = recs.dataset(session, today)
     ranker = prior_ranker(data) if model is None else model.refit_features(data)
     ids = np.array(sorted(deal_flow.open_need_ids(session, today)), dtype=np.int64)
@@ -319,7 +325,7 @@ def build_engine(session: Session, today: date, model: LearnedRanker | None, ver
         served = deal_flow.matching_ids(session, deal_flow.product_filters(listing, NeedFilters()), today)
         serves[recs.product_key(listing.product.id)] = np.isin(ids, np.array(served, dtype=np.int64))
     return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index, loan,
-                  recs.offer_keys(session), serves)
+                  recs.offer_keys(session), serves, time.perf_counter() - started)
 
 
 def _ranking(eng: Engine, direction: str, viewer: str, compute: Callable[[], Ranking]) -> Ranking:
