@@ -1,6 +1,7 @@
 """Money as people type it: in 万元 (units of 10,000 CNY), as the zone speaks of rounds, tickets,
-loans and valuations. Every form's amount is a ``wan_field``; the services and the API take and
-give whole yuan, so a form converts on the way in (``to_yuan``) and out (``to_wan``)."""
+loans and valuations. Every form's amount is typed in 万元 (a ``wan_field``, or a loan product's
+range, which also limits its decimals to whole yuan); the services and the API take and give whole
+yuan, so a form converts on the way in (``to_yuan``) and out (``to_wan``)."""
 from __future__ import annotations
 
 from decimal import Decimal
