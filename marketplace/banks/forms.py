@@ -22,7 +22,7 @@ from marketplace.forms import Form
 from marketplace.models.enums import EnterpriseTier, InvestorKind, IPKind, LoanKind
 from marketplace.services import loan_products as rules
 from marketplace.services.loan_products import ProductListing
-from marketplace.wan import WAN
+from marketplace.wan import WAN, to_wan, to_yuan
 
 
 def plain(value: Decimal) -> Decimal:
@@ -115,8 +115,7 @@ class ProductForm(Form):
         return {
             "kind": LoanKind(self.kind.data), "name": self.name.data, "name_en": self.name_en.data,
             "description": self.description.data or "", "description_en": self.description_en.data,
-            "amount_min": int(self.amount_min.data * WAN),
-            "amount_max": int(self.amount_max.data * WAN),
+            "amount_min": to_yuan(self.amount_min.data), "amount_max": to_yuan(self.amount_max.data),
             "rate_min_bps": int(self.rate_min.data * 100), "rate_max_bps": int(self.rate_max.data * 100),
             "term_months": self.term_months.data, "sectors": list(self.sectors.data or []),
             "stages": list(self.stages.data or []), "tiers": [EnterpriseTier(v) for v in self.tiers.data or []],
@@ -135,8 +134,7 @@ class ProductForm(Form):
         return {
             "kind": listing.kind.value, "name": listing.name, "name_en": listing.name_en,
             "description": listing.description, "description_en": listing.description_en,
-            "amount_min": Decimal(listing.amount_min) / WAN,
-            "amount_max": Decimal(listing.amount_max) / WAN,
+            "amount_min": to_wan(listing.amount_min), "amount_max": to_wan(listing.amount_max),
             "rate_min": Decimal(listing.rate_min_bps) / 100, "rate_max": Decimal(listing.rate_max_bps) / 100,
             "term_months": listing.term_months, "sectors": [s.code for s in listing.sectors],
             "stages": [s.code for s in listing.stages], "tiers": [t.value for t in listing.tiers],
