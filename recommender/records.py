@@ -293,13 +293,20 @@ class Dataset:
                    np.zeros(0, np.int64), kind=_text(x.kind for x in links), investors=investor_table, as_of=day)
 
     def before(self, day: date | str | int) -> Dataset:
-        """What was known on ``day``: the rounds dated earlier and their interactions."""
+        """What was known on ``day``: the rounds dated earlier, their interactions, and the investors
+        but those first heard of later (every interaction on or after ``day``). Investors with no
+        interaction at all stay: they are known by what they declare. Even how many investors will
+        appear is not known on ``day``: it would move every IDF of the features."""
         day = to_day(day)
         keep = self.rounds.day < day
         new_index = np.cumsum(keep) - 1
         linked = keep[self.round]
+        ids = np.asarray(self.investors.id, dtype=str)
+        later = np.isin(ids, np.asarray(self.investor[~linked], dtype=str)) & \
+            ~np.isin(ids, np.asarray(self.investor[linked], dtype=str))
+        investors = self.investors.take(np.flatnonzero(~later)) if later.any() else self.investors
         return Dataset(rounds=self.rounds.take(np.flatnonzero(keep)), investor=self.investor[linked],
-                       round=new_index[self.round[linked]], kind=self.kind[linked], investors=self.investors,
+                       round=new_index[self.round[linked]], kind=self.kind[linked], investors=investors,
                        as_of=min(day, self.as_of), meta=dict(self.meta))
 
     def rounds_between(self, start: date | str | int, end: date | str | int) -> np.ndarray:

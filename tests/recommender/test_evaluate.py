@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from recommender import crunchbase
-from recommender.baselines import PopularityRanker, RandomRanker, SectorStageRanker
+from recommender.baselines import PopularityRanker, ProfileRanker, RandomRanker, SectorStageRanker
 from recommender.evaluate import evaluate, main, make_split, ranking_metrics, score_rankings
-from recommender.records import Dataset, Interaction, Round
+from recommender.model import LearnedRanker
+from recommender.records import Dataset, Interaction, Investor, Round, add_years, from_day
 
 
 def rnd(company, day, stage="seed", sector="web"):
@@ -42,6 +43,47 @@ def test_candidates_test_rounds_and_answers_follow_the_protocol(tiny):
 def test_the_test_period_defaults_to_one_year(tiny):
     assert make_split(tiny, "2012-01-01").test_until == make_split(tiny, "2012-01-01", "2013-01-01").test_until
     assert len(make_split(tiny, "2012-01-01", "2014-01-01").rounds) == 3
+
+
+def test_what_is_known_before_a_day_leaves_out_the_investors_first_heard_of_later(tiny):
+    with_newcomers = Dataset.from_records(tiny.rounds.records(), [
+        *(Interaction(i, k) for i, k in zip(tiny.investor, tiny.rounds.key[tiny.round])),
+        Interaction("D", "z|seed|2012-05-01")], [Investor(id="E", kind="person")])
+    known = with_newcomers.before("2012-01-01").investors.id.tolist()
+    assert known == ["A", "B", "C", "E"]  # D only joins a 2012 round; E declares itself, with no history
+    assert with_newcomers.before("2013-01-01").investors.id.tolist() == ["A", "B", "C", "D", "E"]
+
+
+@pytest.fixture(scope="module")
+def exports(data):
+    """Two exports of one history, split two years before ``data`` ends and tested on the next year:
+    one ends with the test year; the other has one more year, which brings 40 investors unheard of."""
+    train_until, test_until = add_years(data.as_of, -2), add_years(data.as_of, -1)
+    links = [Interaction(i, k) for i, k in zip(data.investor, data.rounds.key[data.round])]
+    investors = [Investor(id=i, region=r, kind=k) for i, r, k in zip(data.investors.id, data.investors.region,
+                                                                    data.investors.kind)]
+    kept = data.rounds.day < test_until
+    keys = set(data.rounds.key[kept])
+    ended_links = [link for link in links if link.round in keys]
+    joined = {link.investor for link in ended_links}
+    ended = Dataset.from_records(data.rounds.take(np.flatnonzero(kept)).records(), ended_links,
+                                 [i for i in investors if i.id in joined], as_of=test_until)
+    last = data.rounds_between(test_until, data.as_of)
+    newcomers = [Interaction(f"newcomer-{n % 40}", data.rounds.key[row]) for n, row in enumerate(last[::3])]
+    full = Dataset.from_records(data.rounds.records(), links + newcomers, investors)
+    return [make_split(d, from_day(train_until), from_day(test_until), min_train_rounds=3) for d in (ended, full)]
+
+
+@pytest.mark.parametrize("make_ranker", [ProfileRanker, lambda: LearnedRanker(
+    n_folds=2, trees=8, negatives=8, shortlist=20, max_bins=15)], ids=["profiles", "learned"])
+def test_rows_after_the_test_period_change_nothing(exports, make_ranker):
+    """The protocol's "only what is known before the split": an export with later rows gives the same
+    rankings as the export that ends with the test period."""
+    ended, full = exports
+    assert np.array_equal(ended.candidates, full.candidates) and np.array_equal(ended.relevant, full.relevant)
+    assert ended.history.investors.id.tolist() == full.history.investors.id.tolist()
+    scores = [make_ranker().fit(s.history).score(s.rounds, s.candidates) for s in exports]
+    np.testing.assert_array_equal(scores[0], scores[1])
 
 
 def test_recall_and_ndcg_by_hand():
