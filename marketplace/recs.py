@@ -209,15 +209,16 @@ def _history_rounds(session: Session, words: _Words, startups: _Startups) -> tup
 
 
 def _logged(session: Session, need_keys: set[str]) -> list[Link]:
-    """The interaction log on needs, as the recommender's interactions."""
+    """The interaction log on needs, as the recommender's interactions, each dated when it was done
+    (training replays the history: an intro accepted after a cut is not known at the cut)."""
     out = []
-    for org_id, target_id, action in session.execute(
-            sa.select(Interaction.organization_id, Interaction.target_id, Interaction.action)
+    for org_id, target_id, action, done in session.execute(
+            sa.select(Interaction.organization_id, Interaction.target_id, Interaction.action, Interaction.created_at)
             .where(Interaction.target_kind == TargetKind.NEED, Interaction.action.in_(list(ACTION_KINDS)))
             .order_by(Interaction.id)):
         key = need_key(target_id)
         if key in need_keys:
-            out.append(Link(investor=org_key(org_id), round=key, kind=ACTION_KINDS[action]))
+            out.append(Link(investor=org_key(org_id), round=key, kind=ACTION_KINDS[action], day=done.date()))
     return out
 
 

@@ -99,6 +99,7 @@ class Interaction:
     investor: str
     round: str  # a Round.key
     kind: str = "funded"
+    day: date | str | int | None = None  # when it was done; None: the round's day (an investment)
 
 
 @dataclass(frozen=True)
@@ -259,8 +260,10 @@ def concat_investors(a: InvestorTable, b: InvestorTable) -> InvestorTable:
 class Dataset:
     """What is known at ``as_of``: rounds, who joined them, and what investors declare.
 
-    ``interactions`` are three aligned arrays: ``investor`` (ids), ``round`` (row numbers in
-    ``rounds``) and ``kind``. Every round is dated before ``as_of``.
+    ``interactions`` are four aligned arrays: ``investor`` (ids), ``round`` (row numbers in
+    ``rounds``), ``kind`` and ``day``, the day it became known: when it was done, and never before
+    its round's day (an intro accepted weeks after the need was posted is not known on the day of
+    the need). Every round is dated before ``as_of``.
     """
 
     rounds: RoundTable
@@ -270,6 +273,11 @@ class Dataset:
     investors: InvestorTable
     as_of: int
     meta: dict = field(default_factory=dict)
+    day: np.ndarray | None = None  # None: each interaction's round's day
+
+    def __post_init__(self) -> None:
+        at_round = self.rounds.day[self.round].astype(np.int64)
+        self.day = at_round if self.day is None else np.maximum(np.asarray(self.day, dtype=np.int64), at_round)
 
     @classmethod
     def from_records(cls, rounds: Iterable[Round | Mapping], interactions: Iterable[Interaction | Mapping],
@@ -289,25 +297,27 @@ class Dataset:
         known = np.unique(np.concatenate([investor_table.id, investor_ids]))
         investor_table = investor_table.with_ids(known)
         day = (int(table.day.max()) + 1 if len(table) else 0) if as_of is None else to_day(as_of)
+        done = np.array([-1 if x.day is None else to_day(x.day) for x in links], dtype=np.int64)
         return cls(rounds=table, investor=investor_ids, round=order[pos].astype(np.int64) if len(keys) else
-                   np.zeros(0, np.int64), kind=_text(x.kind for x in links), investors=investor_table, as_of=day)
+                   np.zeros(0, np.int64), kind=_text(x.kind for x in links), investors=investor_table, as_of=day,
+                   day=done)
 
     def before(self, day: date | str | int) -> Dataset:
-        """What was known on ``day``: the rounds dated earlier, their interactions, and the investors
-        but those first heard of later (every interaction on or after ``day``). Investors with no
-        interaction at all stay: they are known by what they declare. Even how many investors will
-        appear is not known on ``day``: it would move every IDF of the features."""
+        """What was known on ``day``: the rounds dated earlier, the interactions known earlier, and
+        the investors but those first heard of later (every interaction known on or after ``day``).
+        Investors with no interaction at all stay: they are known by what they declare. Even how many
+        investors will appear is not known on ``day``: it would move every IDF of the features."""
         day = to_day(day)
         keep = self.rounds.day < day
         new_index = np.cumsum(keep) - 1
-        linked = keep[self.round]
+        linked = self.day < day
         ids = np.asarray(self.investors.id, dtype=str)
         later = np.isin(ids, np.asarray(self.investor[~linked], dtype=str)) & \
             ~np.isin(ids, np.asarray(self.investor[linked], dtype=str))
         investors = self.investors.take(np.flatnonzero(~later)) if later.any() else self.investors
         return Dataset(rounds=self.rounds.take(np.flatnonzero(keep)), investor=self.investor[linked],
                        round=new_index[self.round[linked]], kind=self.kind[linked], investors=investors,
-                       as_of=min(day, self.as_of), meta=dict(self.meta))
+                       as_of=min(day, self.as_of), meta=dict(self.meta), day=self.day[linked])
 
     def rounds_between(self, start: date | str | int, end: date | str | int) -> np.ndarray:
         """Row numbers of the rounds dated in ``[start, end)``."""

@@ -22,6 +22,7 @@ from marketplace.models import (
     IncubationCapacity,
     Interaction,
     IPAsset,
+    Investor,
     LoanProduct,
     Park,
     PledgeRate,
@@ -30,7 +31,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.models.enums import (InteractionAction, Instrument, InvestorKind, IPKind, IPStatus, LoanKind,
-                                      NeedStatus)
+                                      NeedStatus, TargetKind)
 from marketplace.models.history import investments
 from marketplace.models.organizations import startup_sectors
 from marketplace.services import matching, recommendations, theses
@@ -298,6 +299,25 @@ def test_save_and_dismiss_are_recorded_and_a_dismissed_need_leaves_the_list(clie
     # the recommender learns from the log: a saved need is an interaction of that investor
     data = run_in(lambda s: recs.dataset(s, TODAY))
     assert ("org:%d" % ids["chip_investor"], "saved") in set(zip(data.investor.tolist(), data.kind.tolist()))
+
+
+def test_the_recommender_knows_a_mark_from_the_day_it_was_made(session):
+    """Training replays the history at earlier days: a need posted on 1 March and saved a month later
+    is known on 15 March, its save only from 1 April."""
+    company = startup(session, "上海芯澜微电子", "Xinlan Micro", park="zhangjiang_core")
+    posted = need(session, company, "Lidar chip Series A")
+    fund = Investor(name="张江早期基金", investor_kind=InvestorKind.VC)
+    session.add(fund)
+    session.flush()
+    session.add(Interaction(organization_id=fund.id, target_kind=TargetKind.NEED, target_id=posted.id,
+                            action=InteractionAction.SAVE, created_at=posted.created_at + timedelta(days=31)))
+    session.flush()
+    data = recs.dataset(session, TODAY)
+    mid_march, april = posted.created_at.date() + timedelta(days=14), posted.created_at.date() + timedelta(days=32)
+    assert recs.need_key(posted.id) in data.before(mid_march).rounds.key.tolist()
+    assert recs.org_key(fund.id) not in data.before(mid_march).investor.tolist()
+    assert (recs.org_key(fund.id), "saved") in set(zip(data.before(april).investor.tolist(),
+                                                       data.before(april).kind.tolist()))
 
 
 def test_marked_needs_are_found_again_and_a_dismissed_one_is_brought_back(client, run_in, market):

@@ -10,7 +10,7 @@ from recommender import crunchbase
 from recommender.baselines import PopularityRanker, ProfileRanker, RandomRanker, SectorStageRanker
 from recommender.evaluate import evaluate, main, make_split, ranking_metrics, score_rankings
 from recommender.model import LearnedRanker
-from recommender.records import Dataset, Interaction, Investor, Round, add_years, from_day
+from recommender.records import Dataset, Interaction, Investor, Round, add_years, from_day, to_day
 
 
 def rnd(company, day, stage="seed", sector="web"):
@@ -52,6 +52,18 @@ def test_what_is_known_before_a_day_leaves_out_the_investors_first_heard_of_late
     known = with_newcomers.before("2012-01-01").investors.id.tolist()
     assert known == ["A", "B", "C", "E"]  # D only joins a 2012 round; E declares itself, with no history
     assert with_newcomers.before("2013-01-01").investors.id.tolist() == ["A", "B", "C", "D", "E"]
+
+
+def test_an_interaction_is_known_from_the_day_it_was_done_never_before_its_round():
+    """A need posted in January and saved in March: on 1 February the need is known, the save is not."""
+    posted = rnd("n", "2012-01-10")
+    data = Dataset.from_records([posted], [Interaction("A", posted.key, "saved", day="2012-03-05"),
+                                           Interaction("B", posted.key, "saved", day="2011-12-01")])
+    assert data.day.tolist() == [to_day("2012-03-05"), to_day("2012-01-10")]  # B's: its round's day
+    early = data.before("2012-02-01")
+    assert early.rounds.key.tolist() == [posted.key] and early.investor.tolist() == ["B"]
+    assert early.investors.id.tolist() == ["B"]  # A is first heard of in March
+    assert data.before("2012-03-06").investor.tolist() == ["A", "B"]
 
 
 @pytest.fixture(scope="module")
