@@ -109,4 +109,5 @@ def test_the_recommender_never_reads_them(app, run_in):
     data = run_in(lambda s: recs.dataset(s, date.today()))
     learned = " ".join([*data.rounds.text, *data.investors.text, *map(str, data.rounds.amount)])
     assert "机密测试" in learned  # the public title is there...
-    assert leaks(learned) == [] and str(REVENUE) not in learned and str(float(REVENUE)) not in learned  # ...the secrets not
+    # ...the secrets not
+    assert leaks(learned) == [] and str(REVENUE) not in learned and str(float(REVENUE)) not in learned

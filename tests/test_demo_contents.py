@@ -57,7 +57,8 @@ from tests.test_demo import SEED, count, password  # noqa: F401 (password: the f
 
 
 @pytest.fixture(scope="module")
-def demo_database(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, demo.DemoSummary]]:
+def demo_database(database_url: str,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, demo.DemoSummary]]:
     """A database of the module's own with the demo loaded (commits real), and what the load reported."""
     with own_database(database_url, tmp_path_factory.mktemp("demo"), "demo") as url:
         app = make_app(url)

@@ -55,7 +55,8 @@ def test_the_account_keeps_its_choice_on_every_device(app, client, make_user, ru
 def test_the_catalog_translates_every_message_in_the_source(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-k", "lazy_gettext", "-k", "N_", "-o", str(template), "."], cwd=ROOT, check=True, capture_output=True)
+                    "-k", "lazy_gettext", "-k", "N_", "-o", str(template), "."],
+                   cwd=ROOT, check=True, capture_output=True)
     with template.open("rb") as f:
         source = {m.id for m in read_po(f) if m.id}
     with CATALOG.open("rb") as f:
@@ -63,7 +64,8 @@ def test_the_catalog_translates_every_message_in_the_source(tmp_path):
     missing = sorted(str(i) for i in source - catalog.keys())
     assert missing == [], "run `make messages` and translate these"
     untranslated = sorted(str(i) for i, m in catalog.items()
-                          if i in source and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])))
+                          if i in source
+                          and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string])))
     assert untranslated == []
 
 
@@ -201,7 +203,8 @@ def words_in_data(session) -> set[str]:
 def test_every_page_in_chinese_leaves_no_message_untranslated(app, client, run_in, untranslated):
     pages = pages_of_every_kind(app, client, run_in, ZH)
     assert untranslated == set()
-    allowed = run_in(words_in_data) | {"English", "Pre", "IPO", "ZL", "SR", "CVC", "VC", "API", "JSON", "OpenAPI", "Bearer", "PDF", "MB", "http", "https"}
+    allowed = run_in(words_in_data) | {"English", "Pre", "IPO", "ZL", "SR", "CVC", "VC", "API", "JSON", "OpenAPI",
+                                       "Bearer", "PDF", "MB", "http", "https"}
     for name, response in pages.items():
         assert response.status_code < 500, name
         text = visible_text(response.get_data(as_text=True))

@@ -69,7 +69,8 @@ def test_a_bank_reads_of_its_own_offer_a_startup_of_the_banks(app):
 
 def test_a_bank_reads_which_of_its_products_fits_a_startup_what_the_offer_states(app):
     named = Reason("thesis_fit", {"fits": ["ticket"], "ticket": [1e6, 1e7], "share": 1.0, "offer": "product:3"})
-    assert read(app, named, EN, offer=True, own=True) == "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M"
+    assert read(app, named, EN, offer=True, own=True) == ("Fits your offer “Antibody patent loan” on amount range "
+                                                          "CNY 1M to CNY 10M")
     assert read(app, named, ZH, offer=True, own=True).startswith("符合您的“Antibody patent loan”的申请条件：")
     declared = Reason("profile_similarity", {"history": False})
     assert read(app, declared, EN, offer=True) == "Close to what the offer states"

@@ -65,7 +65,8 @@ def reasons_of(html):
 
 def build_market(app):
     """Emails of the sides, and the ids of what they will be matched with."""
-    emails = {role: create_account(app, role, f"{role}@example.org") for role in ("startup", "investor", "bank", "incubator")}
+    emails = {role: create_account(app, role, f"{role}@example.org")
+              for role in ("startup", "investor", "bank", "incubator")}
     emails["bio_investor"] = create_account(app, "investor", "bio@example.org", org="Helix Bio Fund")
     emails["biotech"] = create_account(app, "startup", "antibody@example.org", org="Zhangjiang Antibody")
 
@@ -73,7 +74,8 @@ def build_market(app):
         chip_co = org(s, emails["startup"])
         chip_co.name_en, chip_co.park = "Xinlan Micro", by_code(s, Park, "zhangjiang_core")
         chip_co.stage = by_code(s, Stage, "series_a")
-        s.execute(sa.insert(startup_sectors), {"startup_id": chip_co.id, "sector_id": by_code(s, Sector, "integrated_circuits").id,
+        s.execute(sa.insert(startup_sectors), {"startup_id": chip_co.id,
+                                               "sector_id": by_code(s, Sector, "integrated_circuits").id,
                                                "position": 1})
         bio = org(s, emails["biotech"])
         bio.stage = by_code(s, Stage, "pre_a")
@@ -94,7 +96,8 @@ def build_market(app):
         s.flush()
         s.execute(sa.insert(investments), [{"round_id": seed.id, "investor_id": chip_investor.id}])
         s.commit()
-        theses.upsert(s, chip_investor.id, ThesisInput(ticket_min=20 * M, ticket_max=60 * M, sectors=["integrated_circuits"],
+        theses.upsert(s, chip_investor.id, ThesisInput(ticket_min=20 * M, ticket_max=60 * M,
+                                                       sectors=["integrated_circuits"],
                                                        stages=["series_a", "series_b"]))
         theses.upsert(s, bio_investor.id, ThesisInput(ticket_min=5 * M, ticket_max=30 * M, sectors=["biomedicine"],
                                                       stages=["seed", "pre_a"]))
@@ -166,7 +169,8 @@ def test_the_deal_flow_page_is_ranked_with_reasons_in_both_languages(client, mar
     en = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
     assert titles(en)[0] == "Lidar chip Series A"
     assert "Earlier investor in this company (1 round)" in reasons_of(en)
-    assert any(r.startswith("Fits your thesis on sector, stage, amount range CNY 20M to CNY 60M") for r in reasons_of(en))
+    assert any(r.startswith("Fits your thesis on sector, stage, amount range CNY 20M to CNY 60M")
+               for r in reasons_of(en))
     zh = client.get("/investor/deal-flow", headers=ZH).get_data(as_text=True)
     assert "该企业的老股东（已投 1 轮）" in reasons_of(zh)
     # the filters narrow the ranking and keep its order
@@ -222,7 +226,8 @@ def best_on_home(app, email: str, home: str, headers=EN) -> list[tuple[str, list
 def test_each_home_starts_with_the_best_of_its_ranked_list(app, market):
     emails, _ = market
     investor = best_on_home(app, emails["investor"], "/investor/")
-    assert [title for title, _ in investor][:2] == ["Lidar chip Series A", "Another chip round"]  # the deal flow's order
+    # the deal flow's order
+    assert [title for title, _ in investor][:2] == ["Lidar chip Series A", "Another chip round"]
     assert "Earlier investor in this company (1 round)" in investor[0][1]
     assert "该企业的老股东（已投 1 轮）" in best_on_home(app, emails["investor"], "/investor/", ZH)[0][1]
     assert best_on_home(app, emails["biotech"], "/startup/")[0][0] == "Helix Bio Fund"
@@ -286,8 +291,8 @@ def test_save_and_dismiss_are_recorded_and_a_dismissed_need_leaves_the_list(clie
     emails, ids = market
     log_in(client, emails["investor"], PASSWORD)
     token = csrf_token(client, "/investor/deal-flow")
-    saved = client.post(f"/matches/needs/{ids['other_need']}/save", data={"csrf_token": token, "next": "/investor/deal-flow"},
-                        headers=EN)
+    saved = client.post(f"/matches/needs/{ids['other_need']}/save",
+                        data={"csrf_token": token, "next": "/investor/deal-flow"}, headers=EN)
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/investor/deal-flow")
     client.post(f"/matches/needs/{ids['bio_need']}/dismiss", data={"csrf_token": token}, headers=EN)
     page = client.get("/investor/deal-flow", headers=EN).get_data(as_text=True)
@@ -448,8 +453,10 @@ def test_an_incubator_sees_startups_looking_for_incubation_ranked(client, market
 def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, market):
     emails, ids = market
     needs = client.get("/api/v1/recommendations/needs?limit=2", headers=bearer(app, emails["investor"])).get_json()
-    assert needs["items"][0]["need"]["id"] == ids["chip_need"] and needs["items"][0]["score"] > needs["items"][1]["score"]
-    assert {"code": "earlier_investor", "text": "Earlier investor in this company (1 round)"} in needs["items"][0]["reasons"]
+    assert (needs["items"][0]["need"]["id"] == ids["chip_need"]
+            and needs["items"][0]["score"] > needs["items"][1]["score"])
+    assert {"code": "earlier_investor",
+            "text": "Earlier investor in this company (1 round)"} in needs["items"][0]["reasons"]
     assert [i["rank"] for i in needs["items"]] == [1, 2]
     following = client.get(needs["next"], headers=bearer(app, emails["investor"])).get_json()
     assert [i["need"]["id"] for i in following["items"]] == [ids["bio_need"]] and following["next"] is None
@@ -465,13 +472,15 @@ def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, m
     assert client.get("/api/v1/recommendations/investors", headers=bio).get_json()["items"][0]["investor"]["id"] == \
         ids["bio_investor"]
     chip = bearer(app, emails["startup"])
-    assert [i["capacity"]["id"] for i in client.get("/api/v1/recommendations/capacities", headers=chip).get_json()["items"]] \
+    assert [i["capacity"]["id"]
+            for i in client.get("/api/v1/recommendations/capacities", headers=chip).get_json()["items"]] \
         == [ids["seats"]]
     startups = client.get("/api/v1/recommendations/startups", headers=bearer(app, emails["incubator"])).get_json()
     assert [i["startup"]["id"] for i in startups["items"]] == [ids["chip_co"]]
     assert client.get("/api/v1/recommendations/needs", headers=chip).status_code == 403
     assert client.get("/api/v1/recommendations/investors", headers=bearer(app, emails["investor"])).status_code == 403
-    assert client.get("/api/v1/recommendations/needs?after=bad", headers=bearer(app, emails["investor"])).status_code == 400
+    assert client.get("/api/v1/recommendations/needs?after=bad",
+                      headers=bearer(app, emails["investor"])).status_code == 400
 
 
 def test_a_rebuild_runs_in_the_background_while_the_older_state_answers(app, run_in, market):
@@ -593,7 +602,8 @@ def test_a_bank_sees_first_the_loans_its_products_can_serve_and_which_product_fi
     html = client.get("/bank/needs", headers=EN).get_data(as_text=True)
     assert sorted(titles(html)[:2]) == ["Pledge the antibody patent", "Pledge the second antibody patent"]
     assert titles(html)[2] == "Pledge our lidar patents"
-    assert re.findall(r'data-testid="match-rank">(\d+)<', html)[:3] == ["1", "2", "3"]  # ranked pages number their needs
+    # ranked pages number their needs
+    assert re.findall(r'data-testid="match-rank">(\d+)<', html)[:3] == ["1", "2", "3"]
     assert "Fits your offer “Antibody patent loan” on amount range CNY 1M to CNY 10M" in reasons_of(html)
     assert len(bars_of(html)) == len(titles(html)) and bars_of(html)[0] == 100
     assert bars_of(home_panel(client, "/bank/")) == bars_of(html)[:recommendations.HIGHLIGHTS]

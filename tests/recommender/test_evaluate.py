@@ -206,8 +206,10 @@ def test_the_command_reads_an_export_and_prints_every_method(tmp_path, capsys):
     assert figures["split"]["test_rounds"] == 12 and figures["split"]["new_company_rounds"] == 0
     assert figures["methods"]["random"]["round_to_investors"]["new_companies"]["recall@10"] is None
     ranked = tmp_path / "theirs.jsonl"  # another system's file: every test round, f0 then f1 first
-    ranked.write_text("".join(json.dumps({"task": "round_to_investors", "round": f"/company/c{k}|series-b|2012-0{1 + k % 9}-15",
-                                          "ranked": ["/financial-organization/f0", "/financial-organization/f1"]}) + "\n"
+    ranked.write_text("".join(json.dumps({"task": "round_to_investors",
+                                          "round": f"/company/c{k}|series-b|2012-0{1 + k % 9}-15",
+                                          "ranked": ["/financial-organization/f0",
+                                                     "/financial-organization/f1"]}) + "\n"
                               for k in range(12)))
     assert main([str(tmp_path), "--train-until", "2012-01-01", "--min-train-rounds", "2", "--score", str(ranked),
                  "--json"]) == 0
