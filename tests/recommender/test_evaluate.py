@@ -8,6 +8,7 @@ import pytest
 
 from recommender import crunchbase
 from recommender.baselines import PopularityRanker, ProfileRanker, RandomRanker, SectorStageRanker
+from recommender.datasets import load_crunchbase
 from recommender.evaluate import evaluate, main, make_split, ranking_metrics, score_rankings
 from recommender.model import LearnedRanker
 from recommender.records import Dataset, Interaction, Investor, Round, add_years, from_day, to_day
@@ -177,6 +178,20 @@ def write_export(folder, companies, rounds, investments):
     for kind, rows in (("companies", companies), ("rounds", rounds), ("investments", investments)):
         text = "\r".join([header[kind]] + rows) + "\r"
         (folder / crunchbase.FILES[kind]).write_bytes(text.encode("mac_roman"))
+
+
+def test_an_investor_is_placed_where_its_earliest_round_places_it_whatever_the_rows_order(tmp_path):
+    """A complete export may place a fund elsewhere in a later row: the region read must be the one
+    an export cut before that row also gives, so that later rows change nothing."""
+    companies = ["/company/a,A,web,SF Bay,2009-01-01", "/company/b,B,web,Boston,2009-01-01"]
+    rounds = ["/company/b,series-a,2013-03-01,2000000", "/company/a,seed,2011-05-01,500000"]
+    investments = ["/company/b,series-a,2013-03-01,/financial-organization/f,F,Boston",
+                   "/company/a,seed,2011-05-01,/financial-organization/f,F,SF Bay"]
+    write_export(tmp_path, companies, rounds, investments)
+    whole = load_crunchbase(tmp_path)
+    assert whole.investors.region.tolist() == ["SF Bay"]
+    write_export(tmp_path, companies[:1], rounds[1:], investments[1:])
+    assert load_crunchbase(tmp_path).investors.region.tolist() == ["SF Bay"]
 
 
 def test_the_command_reads_an_export_and_prints_every_method(tmp_path, capsys):
