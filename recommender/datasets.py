@@ -32,7 +32,7 @@ SECTOR_GROUPS = {
     "other": ("other", "nonprofit"),
 }
 GROUP_OF_SECTOR = {sector: group for group, sectors in SECTOR_GROUPS.items() for sector in sectors}
-FAR = (date.max, "")  # (the day, the region) of an investor no dated row has placed yet
+UNPLACED = (date.max, "")  # (the day, the region) of an investor no dated row has placed yet
 
 
 def stage_rank(round_type: str) -> float | None:
@@ -108,13 +108,13 @@ def load_crunchbase(directory: str | Path, progress: Callable[[str], None] | Non
         parts = crunchbase.permalink_parts(row["investor_permalink"])
         if parts:  # "person", "company" or "financial-organization"
             kinds.setdefault(row["investor_permalink"], parts[0])
-        region = row["investor_region"]
+        region, day = row["investor_region"], rounds[key]["date"]
         # the region of its earliest round: what a cut of the export at any later day also says
-        if region and region != "unknown" and rounds[key]["date"] < regions.get(row["investor_permalink"], FAR)[0]:
-            regions[row["investor_permalink"]] = (rounds[key]["date"], region)
+        if region and region != "unknown" and day < regions.get(row["investor_permalink"], UNPLACED)[0]:
+            regions[row["investor_permalink"]] = (day, region)
     if progress:
         progress("investments")
-    investors = [Investor(id=i, region=regions.get(i, FAR)[1], kind=kinds.get(i, ""))
+    investors = [Investor(id=i, region=regions.get(i, UNPLACED)[1], kind=kinds.get(i, ""))
                  for i in sorted(set(regions) | set(kinds))]
     data = Dataset.from_records([Round(**r) for r in rounds.values()], interactions, investors)
     data.meta.update(source=str(directory), skipped=skipped)
