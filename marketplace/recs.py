@@ -249,8 +249,9 @@ def investor_records(session: Session, words: _Words) -> list[InvestorRecord]:
         if incubator_id not in partners[investor_id]:
             partners[investor_id].append(incubator_id)
     out = []
-    for org_id, kind, park_id in session.execute(sa.select(Investor.id, Investor.investor_kind, Investor.park_id)
-                                                 .order_by(Investor.id)):
+    for org_id, kind, park_id, joined in session.execute(sa.select(Investor.id, Investor.investor_kind,
+                                                                   Investor.park_id, Investor.created_at)
+                                                         .order_by(Investor.id)):
         thesis = theses.get(org_id)
         low, high = _band([words.stage[s][1] for s in stages.get(org_id, [])])
         out.append(InvestorRecord(
@@ -262,7 +263,7 @@ def investor_records(session: Session, words: _Words) -> list[InvestorRecord]:
             ticket_max=None if thesis is None else float(thesis.ticket_max),
             regions=tuple(words.park[p] for p in parks.get(org_id, [])),
             text="" if thesis is None else thesis.summary,
-            incubators=tuple(org_key(i) for i in partners.get(org_id, []))))
+            incubators=tuple(org_key(i) for i in partners.get(org_id, [])), since=joined.date()))
     return out
 
 
@@ -270,45 +271,47 @@ def product_records(session: Session, words: _Words) -> list[InvestorRecord]:
     """Active loan products as "investors" (kind ``loan_<kind>``), and each bank as the union of them."""
     sectors = _grouped(session, sa.select(product_sectors.c.product_id, product_sectors.c.sector_id))
     stages = _grouped(session, sa.select(product_stages.c.product_id, product_stages.c.stage_id))
-    parks = dict(session.execute(sa.select(Bank.id, Bank.park_id)).all())
+    orgs = {row.id: row for row in session.execute(sa.select(Bank.id, Bank.park_id, Bank.created_at))}
     out, banks = [], defaultdict(list)
     for p in session.execute(sa.select(LoanProduct.id, LoanProduct.bank_id, LoanProduct.kind, LoanProduct.name,
                                        LoanProduct.name_en, LoanProduct.description, LoanProduct.description_en,
-                                       LoanProduct.amount_min, LoanProduct.amount_max)
+                                       LoanProduct.amount_min, LoanProduct.amount_max, LoanProduct.created_at)
                              .where(LoanProduct.is_active).order_by(LoanProduct.id)):
         low, high = _band([words.stage[s][1] for s in stages.get(p.id, [])])
         record = InvestorRecord(
-            id=product_key(p.id), kind=f"loan_{p.kind.value}", region=words.park.get(parks.get(p.bank_id), ""),
+            id=product_key(p.id), kind=f"loan_{p.kind.value}", region=words.park.get(orgs[p.bank_id].park_id, ""),
             sectors=tuple(words.sector[s][0] for s in sectors.get(p.id, [])), stage_min=low, stage_max=high,
             ticket_min=float(p.amount_min), ticket_max=float(p.amount_max),
-            text=f"{p.name} {p.name_en or ''} {p.description} {p.description_en or ''}")
+            text=f"{p.name} {p.name_en or ''} {p.description} {p.description_en or ''}", since=p.created_at.date())
         out.append(record)
         banks[p.bank_id].append(record)
-    for bank_id in sorted(parks):
-        out.append(_union(org_key(bank_id), "bank", words.park.get(parks[bank_id], ""), banks.get(bank_id, [])))
+    for bank_id, bank in sorted(orgs.items()):
+        out.append(_union(org_key(bank_id), "bank", words.park.get(bank.park_id, ""), banks.get(bank_id, []),
+                          bank.created_at.date()))
     return out
 
 
 def capacity_records(session: Session, words: _Words) -> list[InvestorRecord]:
     """Incubation capacities as "investors" (kind ``capacity``), and each incubator as their union."""
     sectors = _grouped(session, sa.select(capacity_sectors.c.capacity_id, capacity_sectors.c.sector_id))
-    parks = dict(session.execute(sa.select(Incubator.id, Incubator.park_id)).all())
+    orgs = {row.id: row for row in session.execute(sa.select(Incubator.id, Incubator.park_id, Incubator.created_at))}
     out, incubators = [], defaultdict(list)
     for c in session.execute(sa.select(IncubationCapacity.id, IncubationCapacity.incubator_id,
                                        IncubationCapacity.title, IncubationCapacity.title_en,
                                        IncubationCapacity.conditions, IncubationCapacity.conditions_en,
-                                       IncubationCapacity.stage_min_id, IncubationCapacity.stage_max_id)
+                                       IncubationCapacity.stage_min_id, IncubationCapacity.stage_max_id,
+                                       IncubationCapacity.created_at)
                              .order_by(IncubationCapacity.id)):
         record = InvestorRecord(
-            id=capacity_key(c.id), kind="capacity", region=words.park.get(parks.get(c.incubator_id), ""),
+            id=capacity_key(c.id), kind="capacity", region=words.park.get(orgs[c.incubator_id].park_id, ""),
             sectors=tuple(words.sector[s][0] for s in sectors.get(c.id, [])),
             stage_min=float(words.stage[c.stage_min_id][1]), stage_max=float(words.stage[c.stage_max_id][1]),
-            text=f"{c.title} {c.title_en or ''} {c.conditions} {c.conditions_en or ''}")
+            text=f"{c.title} {c.title_en or ''} {c.conditions} {c.conditions_en or ''}", since=c.created_at.date())
         out.append(record)
         incubators[c.incubator_id].append(record)
-    for incubator_id in sorted(parks):
-        out.append(_union(org_key(incubator_id), "incubator", words.park.get(parks[incubator_id], ""),
-                          incubators.get(incubator_id, [])))
+    for incubator_id, incubator in sorted(orgs.items()):
+        out.append(_union(org_key(incubator_id), "incubator", words.park.get(incubator.park_id, ""),
+                          incubators.get(incubator_id, []), incubator.created_at.date()))
     return out
 
 
@@ -325,7 +328,7 @@ def offer_keys(session: Session) -> dict[str, tuple[str, ...]]:
     return {key: tuple(offers) for key, offers in out.items()}
 
 
-def _union(key: str, kind: str, region: str, offers: list[InvestorRecord]) -> InvestorRecord:
+def _union(key: str, kind: str, region: str, offers: list[InvestorRecord], since: date) -> InvestorRecord:
     """An organization described by all its offers together."""
     lows = [o.stage_min for o in offers if o.stage_min is not None]
     highs = [o.stage_max for o in offers if o.stage_max is not None]
@@ -337,7 +340,7 @@ def _union(key: str, kind: str, region: str, offers: list[InvestorRecord]) -> In
                           stage_min=min(lows) if lows else None, stage_max=max(highs) if highs else None,
                           ticket_min=min(tickets_low) if tickets_low else None,
                           ticket_max=max(tickets_high) if tickets_high else None,
-                          text=" ".join(o.text for o in offers))
+                          text=" ".join(o.text for o in offers), since=since)
 
 
 def dataset(session: Session, today: date) -> Dataset:

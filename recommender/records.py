@@ -118,6 +118,7 @@ class Investor:
     regions: tuple[str, ...] = ()
     text: str = ""
     incubators: tuple[str, ...] = ()
+    since: date | str | int | None = None  # the day it joined (a sign-up); None: known from its history
 
 
 def _record(cls, item):
@@ -214,6 +215,7 @@ class InvestorTable:
     regions: np.ndarray
     text: np.ndarray
     incubators: np.ndarray
+    since: np.ndarray  # day numbers as floats, NaN when not given
 
     @classmethod
     def from_records(cls, records: Iterable[Investor | Mapping]) -> InvestorTable:
@@ -230,6 +232,7 @@ class InvestorTable:
             stage_min=_float(r.stage_min for r in rows), stage_max=_float(r.stage_max for r in rows),
             ticket_min=_float(r.ticket_min for r in rows), ticket_max=_float(r.ticket_max for r in rows),
             regions=tuples("regions"), text=_text(r.text for r in rows), incubators=tuples("incubators"),
+            since=_float(None if r.since is None else to_day(r.since) for r in rows),
         )
 
     def __len__(self) -> int:
@@ -304,15 +307,16 @@ class Dataset:
 
     def before(self, day: date | str | int) -> Dataset:
         """What was known on ``day``: the rounds dated earlier, the interactions known earlier, and
-        the investors but those first heard of later (every interaction known on or after ``day``).
-        Investors with no interaction at all stay: they are known by what they declare. Even how many
-        investors will appear is not known on ``day``: it would move every IDF of the features."""
+        the investors but those first heard of later: no interaction known earlier, and one known
+        later or a sign-up (``since``) on or after ``day``. An investor with neither stays: it is known
+        by what it declares. Even how many investors will appear is not known on ``day``: it would
+        move every IDF of the features."""
         day = to_day(day)
         keep = self.rounds.day < day
         new_index = np.cumsum(keep) - 1
         linked = self.day < day
         ids = np.asarray(self.investors.id, dtype=str)
-        later = np.isin(ids, np.asarray(self.investor[~linked], dtype=str)) & \
+        later = (np.isin(ids, np.asarray(self.investor[~linked], dtype=str)) | (self.investors.since >= day)) & \
             ~np.isin(ids, np.asarray(self.investor[linked], dtype=str))
         investors = self.investors.take(np.flatnonzero(~later)) if later.any() else self.investors
         return Dataset(rounds=self.rounds.take(np.flatnonzero(keep)), investor=self.investor[linked],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -306,13 +306,15 @@ def test_save_and_dismiss_are_recorded_and_a_dismissed_need_leaves_the_list(clie
     assert ("org:%d" % ids["chip_investor"], "saved") in set(zip(data.investor.tolist(), data.kind.tolist()))
 
 
-def test_the_recommender_knows_a_mark_from_the_day_it_was_made(session):
+def test_the_recommender_knows_a_mark_and_an_investor_from_the_day_they_were_made(session):
     """Training replays the history at earlier days: a need posted on 1 March and saved a month later
-    is known on 15 March, its save only from 1 April."""
+    is known on 15 March, its save only from 1 April; an angel that signed up on 1 May, with nothing
+    done yet, is known from then on."""
     company = startup(session, "上海芯澜微电子", "Xinlan Micro", park="zhangjiang_core")
     posted = need(session, company, "Lidar chip Series A")
     fund = Investor(name="张江早期基金", investor_kind=InvestorKind.VC)
-    session.add(fund)
+    angel = Investor(name="王天使", investor_kind=InvestorKind.ANGEL, created_at=datetime(2026, 5, 1, 9, tzinfo=UTC))
+    session.add_all([fund, angel])
     session.flush()
     session.add(Interaction(organization_id=fund.id, target_kind=TargetKind.NEED, target_id=posted.id,
                             action=InteractionAction.SAVE, created_at=posted.created_at + timedelta(days=31)))
@@ -323,6 +325,8 @@ def test_the_recommender_knows_a_mark_from_the_day_it_was_made(session):
     assert recs.org_key(fund.id) not in data.before(mid_march).investor.tolist()
     assert (recs.org_key(fund.id), "saved") in set(zip(data.before(april).investor.tolist(),
                                                        data.before(april).kind.tolist()))
+    assert recs.org_key(angel.id) not in data.before(date(2026, 5, 1)).investors.id.tolist()
+    assert recs.org_key(angel.id) in data.before(date(2026, 5, 2)).investors.id.tolist()
 
 
 def test_marked_needs_are_found_again_and_a_dismissed_one_is_brought_back(client, run_in, market):

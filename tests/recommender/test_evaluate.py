@@ -49,10 +49,13 @@ def test_the_test_period_defaults_to_one_year(tiny):
 def test_what_is_known_before_a_day_leaves_out_the_investors_first_heard_of_later(tiny):
     with_newcomers = Dataset.from_records(tiny.rounds.records(), [
         *(Interaction(i, k) for i, k in zip(tiny.investor, tiny.rounds.key[tiny.round])),
-        Interaction("D", "z|seed|2012-05-01")], [Investor(id="E", kind="person")])
+        Interaction("D", "z|seed|2012-05-01")], [Investor(id="E", kind="person"), Investor(id="F", since="2012-06-01"),
+                                                 Investor(id="A", since="2012-06-01")])
     known = with_newcomers.before("2012-01-01").investors.id.tolist()
-    assert known == ["A", "B", "C", "E"]  # D only joins a 2012 round; E declares itself, with no history
-    assert with_newcomers.before("2013-01-01").investors.id.tolist() == ["A", "B", "C", "D", "E"]
+    # D only joins a 2012 round, F signs up in 2012; E declares itself with no history or sign-up day,
+    # and A's history is older than its sign-up (an export imported later)
+    assert known == ["A", "B", "C", "E"]
+    assert with_newcomers.before("2013-01-01").investors.id.tolist() == ["A", "B", "C", "D", "E", "F"]
 
 
 def test_an_interaction_is_known_from_the_day_it_was_done_never_before_its_round():
