@@ -300,6 +300,7 @@ class Dataset:
         known = np.unique(np.concatenate([investor_table.id, investor_ids]))
         investor_table = investor_table.with_ids(known)
         day = (int(table.day.max()) + 1 if len(table) else 0) if as_of is None else to_day(as_of)
+        # -1 where no day is given: ``__post_init__`` raises every day to its round's
         done = np.array([-1 if x.day is None else to_day(x.day) for x in links], dtype=np.int64)
         return cls(rounds=table, investor=investor_ids, round=order[pos].astype(np.int64) if len(keys) else
                    np.zeros(0, np.int64), kind=_text(x.kind for x in links), investors=investor_table, as_of=day,
