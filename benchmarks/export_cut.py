@@ -13,7 +13,7 @@ test period must give the same rankings, byte for byte:
         --train-until 2011-01-01 --out /tmp/cut.jsonl
     cmp /tmp/whole.jsonl /tmp/cut.jsonl
 
-docs/recommender.md ("7 December (evening)") reads the result.
+docs/recommender-log.md ("7 December (evening)") reads the result.
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ kept for every row:
 Below the table, for each split: how much of the refreshed features' R@10 gain comes from the test
 rounds whose company raised a funded round between the split and the round's quarter.
 
-docs/recommender.md ("Tenth round") reads the figures.
+docs/recommender-log.md ("Tenth round") reads the figures.
 """
 from __future__ import annotations
 

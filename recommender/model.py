@@ -14,7 +14,7 @@ models learn from these pairs how much each signal is worth:
   which catches interactions (follow-on x stage step x recency); it re-scores the shortlist;
 * ``NeuralNet``: scikit-learn's ``MLPClassifier`` over the log-linear model's standardized
   columns, smooth interactions where the trees cut steps; it re-scores the shortlist too, and the
-  three log-odds are averaged (docs/recommender.md, "Seventh round").
+  three log-odds are averaged (docs/recommender-log.md, "Seventh round").
 
 Then the featurizer that serves is fitted on the whole history, by the same code. Newcomers
 (an investor or a company with no history) are scored from content alone: their history
