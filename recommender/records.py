@@ -119,6 +119,7 @@ class Investor:
     text: str = ""
     incubators: tuple[str, ...] = ()
     since: date | str | int | None = None  # the day it joined (a sign-up); None: known from its history
+    declared: date | str | int | None = None  # the day it declared this; None: declared from the start
 
 
 def _record(cls, item):
@@ -216,6 +217,7 @@ class InvestorTable:
     text: np.ndarray
     incubators: np.ndarray
     since: np.ndarray  # day numbers as floats, NaN when not given
+    declared: np.ndarray  # the same
 
     @classmethod
     def from_records(cls, records: Iterable[Investor | Mapping]) -> InvestorTable:
@@ -233,6 +235,7 @@ class InvestorTable:
             ticket_min=_float(r.ticket_min for r in rows), ticket_max=_float(r.ticket_max for r in rows),
             regions=tuples("regions"), text=_text(r.text for r in rows), incubators=tuples("incubators"),
             since=_float(None if r.since is None else to_day(r.since) for r in rows),
+            declared=_float(None if r.declared is None else to_day(r.declared) for r in rows),
         )
 
     def __len__(self) -> int:
@@ -259,6 +262,33 @@ def concat_investors(a: InvestorTable, b: InvestorTable) -> InvestorTable:
                             for f in fields(a)})
 
 
+# What an investor declares, as against who it is (id, region, kind, since).
+DECLARED = ("sectors", "sector_groups", "stage_min", "stage_max", "ticket_min", "ticket_max", "regions", "text",
+            "incubators", "declared")
+
+
+def declared_on(investors: InvestorTable, revisions: InvestorTable, day: int) -> InvestorTable:
+    """``investors`` with what each declared on ``day``: of its declarations (its row and its earlier
+    ``revisions``), the last made before ``day``, else its first. A thesis rewritten after the
+    investor funded its rounds must not explain them; one with no earlier version is taken to have
+    held from the start, or a marketplace younger than the replay could never learn from theses."""
+    if not len(revisions):
+        return investors
+    everything = concat_investors(investors, revisions)
+    made = np.nan_to_num(everything.declared, nan=-np.inf)
+    ids = everything.id.astype(str)
+    # per id: the rows made before the day, latest last, then (if none) the first made
+    before = made < day
+    order = np.lexsort((np.where(before, made, -made), before, ids))
+    last = np.r_[ids[order][1:] != ids[order][:-1], True]
+    chosen = dict(zip(ids[order][last], order[last]))
+    rows = np.array([chosen[i] for i in investors.id.astype(str)], dtype=np.int64)
+    out = InvestorTable(**{f.name: getattr(investors, f.name).copy() for f in fields(investors)})
+    for name in DECLARED:
+        getattr(out, name)[:] = getattr(everything, name)[rows]
+    return out
+
+
 @dataclass
 class Dataset:
     """What is known at ``as_of``: rounds, who joined them, and what investors declare.
@@ -277,14 +307,19 @@ class Dataset:
     as_of: int
     meta: dict = field(default_factory=dict)
     day: np.ndarray | None = None  # None: each interaction's round's day
+    revisions: InvestorTable | None = None  # earlier declarations of ``investors``, each dated (``declared``)
 
     def __post_init__(self) -> None:
         at_round = self.rounds.day[self.round].astype(np.int64)
         self.day = at_round if self.day is None else np.maximum(np.asarray(self.day, dtype=np.int64), at_round)
+        if self.revisions is None:
+            self.revisions = InvestorTable.from_records(())
 
     @classmethod
     def from_records(cls, rounds: Iterable[Round | Mapping], interactions: Iterable[Interaction | Mapping],
-                     investors: Iterable[Investor | Mapping] = (), as_of: date | str | int | None = None) -> Dataset:
+                     investors: Iterable[Investor | Mapping] = (), as_of: date | str | int | None = None,
+                     revisions: Iterable[Investor | Mapping] = ()) -> Dataset:
+        """``revisions``: what investors declared before what ``investors`` says, each with its day."""
         table = RoundTable.from_records(rounds)
         if len(np.unique(table.key)) != len(table):
             raise ValueError("round keys must be unique")
@@ -304,14 +339,14 @@ class Dataset:
         done = np.array([-1 if x.day is None else to_day(x.day) for x in links], dtype=np.int64)
         return cls(rounds=table, investor=investor_ids, round=order[pos].astype(np.int64) if len(keys) else
                    np.zeros(0, np.int64), kind=_text(x.kind for x in links), investors=investor_table, as_of=day,
-                   day=done)
+                   day=done, revisions=InvestorTable.from_records(revisions))
 
     def before(self, day: date | str | int) -> Dataset:
         """What was known on ``day``: the rounds dated earlier, the interactions known earlier, and
         the investors but those first heard of later: no interaction known earlier, and one known
         later or a sign-up (``since``) on or after ``day``. An investor with neither stays: it is known
         by what it declares. Even how many investors will appear is not known on ``day``: it would
-        move every IDF of the features."""
+        move every IDF of the features. Each investor says what it had declared then (``declared_on``)."""
         day = to_day(day)
         keep = self.rounds.day < day
         new_index = np.cumsum(keep) - 1
@@ -321,8 +356,10 @@ class Dataset:
             ~np.isin(ids, np.asarray(self.investor[linked], dtype=str))
         investors = self.investors.take(np.flatnonzero(~later)) if later.any() else self.investors
         return Dataset(rounds=self.rounds.take(np.flatnonzero(keep)), investor=self.investor[linked],
-                       round=new_index[self.round[linked]], kind=self.kind[linked], investors=investors,
-                       as_of=min(day, self.as_of), meta=dict(self.meta), day=self.day[linked])
+                       round=new_index[self.round[linked]], kind=self.kind[linked],
+                       investors=declared_on(investors, self.revisions, day), as_of=min(day, self.as_of),
+                       meta=dict(self.meta), day=self.day[linked],
+                       revisions=self.revisions.take(np.flatnonzero(self.revisions.declared < day)))
 
     def rounds_between(self, start: date | str | int, end: date | str | int) -> np.ndarray:
         """Row numbers of the rounds dated in ``[start, end)``."""

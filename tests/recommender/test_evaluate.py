@@ -58,6 +58,35 @@ def test_what_is_known_before_a_day_leaves_out_the_investors_first_heard_of_late
     assert with_newcomers.before("2013-01-01").investors.id.tolist() == ["A", "B", "C", "D", "E", "F"]
 
 
+def test_an_investor_says_what_it_had_declared_on_the_day(tiny):
+    """A rewrote its thesis twice; B declared once, late; C never dated its one declaration."""
+    links = [Interaction(i, k) for i, k in zip(tiny.investor, tiny.rounds.key[tiny.round])]
+    data = Dataset.from_records(
+        tiny.rounds.records(), links,
+        [Investor(id="A", sectors=("biotech",), ticket_max=9e6, text="now", declared="2012-06-01"),
+         Investor(id="B", sectors=("web",), declared="2012-02-01"), Investor(id="C", sectors=("games",))],
+        revisions=[Investor(id="A", sectors=("web",), text="first", declared="2011-01-15"),
+                   Investor(id="A", sectors=("mobile",), stage_min=1.0, text="second", declared="2011-09-01")])
+
+    def said(day):
+        table = data.before(day).investors
+        return {i: (s, t) for i, s, t in zip(table.id, table.sectors, table.text)}
+
+    assert said("2011-03-01") == {"A": (("web",), "first"), "B": (("web",), ""), "C": (("games",), "")}
+    assert said("2012-01-01")["A"] == (("mobile",), "second")
+    assert said("2011-01-10")["A"] == (("web",), "first")  # before its first declaration: its first
+    assert said("2013-01-01") == {i: (s, t) for i, s, t in zip(data.investors.id, data.investors.sectors,
+                                                                 data.investors.text)}
+    early = data.before("2012-01-01").investors
+    a = early.id.tolist().index("A")
+    # the whole declaration is the earlier one, not a mix; who A is (its kind, region) stays
+    assert (early.stage_min[a], np.isnan(early.ticket_max[a]), early.declared[a]) == (1.0, True, to_day("2011-09-01"))
+    # what is known on a day is known on any earlier day from it as from the whole
+    for later, earlier in (("2012-01-01", "2011-03-01"), ("2011-03-01", "2011-01-10")):
+        chained = data.before(later).before(earlier).investors
+        assert chained.sectors.tolist() == data.before(earlier).investors.sectors.tolist()
+
+
 def test_an_interaction_is_known_from_the_day_it_was_done_never_before_its_round():
     """A need posted in January and saved in March: on 1 February the need is known, the save is not."""
     posted = rnd("n", "2012-01-10")
