@@ -36,6 +36,7 @@ from marketplace.models import (
     Sector,
     Stage,
     Startup,
+    ThesisRevision,
 )
 from marketplace.models.enums import InteractionAction, NeedStatus, PartnershipStatus, TargetKind
 from marketplace.models.history import investments
@@ -102,6 +103,7 @@ class _Words:
         self.stage = {i: (code, ordinal) for i, code, ordinal in
                       session.execute(sa.select(Stage.id, Stage.code, Stage.ordinal))}
         self.park = dict(session.execute(sa.select(Park.id, Park.code)).all())
+        self.stage_rank = dict(self.stage.values())  # by code
 
 
 def _grouped(session: Session, query: sa.Select) -> dict[int, list]:
@@ -226,11 +228,11 @@ def _band(ordinals: list[int]) -> tuple[float | None, float | None]:
     return (float(min(ordinals)), float(max(ordinals))) if ordinals else (None, None)
 
 
-def investor_records(session: Session, words: _Words) -> list[InvestorRecord]:
-    """Investor organizations with their theses."""
+def investor_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:
+    """Investor organizations with their theses, and the earlier versions of those theses."""
     theses = {row.investor_id: row for row in session.execute(sa.select(
         InvestorThesis.id, InvestorThesis.investor_id, InvestorThesis.summary, InvestorThesis.ticket_min,
-        InvestorThesis.ticket_max))}
+        InvestorThesis.ticket_max, InvestorThesis.updated_at))}
     by_thesis = {row.id: row.investor_id for row in theses.values()}
 
     def per_investor(table, column) -> dict[int, list]:
@@ -242,29 +244,44 @@ def investor_records(session: Session, words: _Words) -> list[InvestorRecord]:
     stages = per_investor(thesis_stages, thesis_stages.c.stage_id)
     parks = per_investor(thesis_parks, thesis_parks.c.park_id)
     partners = per_investor(thesis_partner_incubators, thesis_partner_incubators.c.incubator_id)
-    for investor_id, incubator_id in session.execute(  # 孵投联动: accepted partnerships count too
-            sa.select(Partnership.investor_id, Partnership.incubator_id)
-            .where(Partnership.status == PartnershipStatus.ACCEPTED).order_by(Partnership.id)):
-        partners.setdefault(investor_id, [])
-        if incubator_id not in partners[investor_id]:
-            partners[investor_id].append(incubator_id)
-    out = []
-    for org_id, kind, park_id, joined in session.execute(sa.select(Investor.id, Investor.investor_kind,
-                                                                   Investor.park_id, Investor.created_at)
-                                                         .order_by(Investor.id)):
-        thesis = theses.get(org_id)
-        low, high = _band([words.stage[s][1] for s in stages.get(org_id, [])])
-        out.append(InvestorRecord(
-            id=org_key(org_id), kind=kind.value, region=words.park.get(park_id, ""),
-            sectors=tuple(words.sector[s][0] for s in sectors.get(org_id, [])),
-            sector_groups=tuple(getattr(g, "value", g) for g in groups.get(org_id, [])),
+    partnered = _grouped(session, sa.select(Partnership.investor_id, Partnership.incubator_id)  # 孵投联动
+                         .where(Partnership.status == PartnershipStatus.ACCEPTED).order_by(Partnership.id))
+    orgs = {row.id: row for row in session.execute(sa.select(Investor.id, Investor.investor_kind, Investor.park_id,
+                                                             Investor.created_at).order_by(Investor.id))}
+
+    def record(org_id: int, declared: dict, day: date | None) -> InvestorRecord:
+        org = orgs[org_id]
+        incubators = list(declared["partner_incubators"])
+        incubators += [i for i in partnered.get(org_id, []) if i not in incubators]
+        low, high = _band([words.stage_rank[s] for s in declared["stages"]])
+        return InvestorRecord(
+            id=org_key(org_id), kind=org.investor_kind.value, region=words.park.get(org.park_id, ""),
+            sectors=tuple(declared["sectors"]), sector_groups=tuple(declared["sector_groups"]),
             stage_min=low, stage_max=high,
-            ticket_min=None if thesis is None else float(thesis.ticket_min),
-            ticket_max=None if thesis is None else float(thesis.ticket_max),
-            regions=tuple(words.park[p] for p in parks.get(org_id, [])),
-            text="" if thesis is None else thesis.summary,
-            incubators=tuple(org_key(i) for i in partners.get(org_id, [])), since=joined.date()))
-    return out
+            ticket_min=_float(declared["ticket_min"]), ticket_max=_float(declared["ticket_max"]),
+            regions=tuple(declared["parks"]), text=declared["summary"], incubators=tuple(map(org_key, incubators)),
+            since=org.created_at.date(), declared=day)
+
+    current = []
+    for org_id in orgs:
+        thesis = theses.get(org_id)
+        current.append(record(org_id, {
+            "sectors": [words.sector[s][0] for s in sectors.get(org_id, [])],
+            "sector_groups": [getattr(g, "value", g) for g in groups.get(org_id, [])],
+            "stages": [words.stage[s][0] for s in stages.get(org_id, [])],
+            "parks": [words.park[p] for p in parks.get(org_id, [])], "partner_incubators": partners.get(org_id, []),
+            "ticket_min": None if thesis is None else thesis.ticket_min,
+            "ticket_max": None if thesis is None else thesis.ticket_max,
+            "summary": "" if thesis is None else thesis.summary,
+        }, None if thesis is None else thesis.updated_at.date()))
+    earlier = [record(r.investor_id, r.declared, r.declared_at.date()) for r in session.execute(
+        sa.select(ThesisRevision.investor_id, ThesisRevision.declared, ThesisRevision.declared_at)
+        .order_by(ThesisRevision.id))]
+    return current, earlier
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def product_records(session: Session, words: _Words) -> list[InvestorRecord]:
@@ -352,5 +369,6 @@ def dataset(session: Session, today: date) -> Dataset:
     rounds, links = _history_rounds(session, words, startups)
     needs = need_rounds(session, words=words, startups=startups)
     links += _logged(session, {r.key for r in needs})
-    investors = investor_records(session, words) + product_records(session, words) + capacity_records(session, words)
-    return Dataset.from_records(rounds + needs, links, investors, as_of=today + timedelta(days=1))
+    investors, revisions = investor_records(session, words)
+    investors += product_records(session, words) + capacity_records(session, words)
+    return Dataset.from_records(rounds + needs, links, investors, as_of=today + timedelta(days=1), revisions=revisions)

@@ -281,7 +281,7 @@ def declared_on(investors: InvestorTable, revisions: InvestorTable, day: int) ->
     before = made < day
     order = np.lexsort((np.where(before, made, -made), before, ids))
     last = np.r_[ids[order][1:] != ids[order][:-1], True]
-    chosen = dict(zip(ids[order][last], order[last]))
+    chosen = dict(zip(ids[order][last], order[last], strict=True))
     rows = np.array([chosen[i] for i in investors.id.astype(str)], dtype=np.int64)
     out = InvestorTable(**{f.name: getattr(investors, f.name).copy() for f in fields(investors)})
     for name in DECLARED:

@@ -182,7 +182,7 @@ def test_the_recommender_counts_partnerships_and_stays(session, people):
     row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
     partnerships.accept(session, actor(people, "incubator"), row.id)
     words = recs._Words(session)
-    records = {r.id: r for r in recs.investor_records(session, words)}
+    records = {r.id: r for r in recs.investor_records(session, words)[0]}
     assert records[recs.org_key(people["ids"]["partner"])].incubators == (recs.org_key(people["ids"]["incubator"]),)
     assert records[recs.org_key(people["ids"]["outsider"])].incubators == ()
     startup_round = recs._Startups(session, words).round(people["ids"]["startup"], date.today())

@@ -329,6 +329,31 @@ def test_the_recommender_knows_a_mark_and_an_investor_from_the_day_they_were_mad
     assert recs.org_key(angel.id) in data.before(date(2026, 5, 2)).investors.id.tolist()
 
 
+def test_the_replay_reads_the_thesis_an_investor_had_on_the_day(session):
+    """A fund looked for chips for a hundred days, then rewrote its thesis for biomedicine today: the
+    replay of any earlier day describes it by the chips, from today on by biomedicine."""
+    fund = Investor(name="张江早期基金", investor_kind=InvestorKind.VC, created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    session.add(fund)
+    session.flush()
+    first = theses.upsert(session, fund.id, ThesisInput(ticket_min=M, ticket_max=10 * M, summary="芯片设计",
+                                                         sectors=["integrated_circuits"], stages=["seed", "series_a"]))
+    first.row.updated_at = datetime.combine(TODAY - timedelta(days=100), datetime.min.time(), UTC)
+    session.commit()
+    theses.upsert(session, fund.id, ThesisInput(ticket_min=20 * M, ticket_max=50 * M, summary="创新药",
+                                                sectors=["biomedicine"], stages=["series_b"]))
+    data = recs.dataset(session, TODAY)
+
+    def declared(day):
+        table = data.before(day).investors
+        i = table.id.tolist().index(recs.org_key(fund.id))
+        return table.sectors[i], table.ticket_max[i], table.text[i], table.stage_max[i]
+
+    chips = (("integrated_circuits",), 10 * M, "芯片设计", by_code(session, Stage, "series_a").ordinal)
+    assert declared(TODAY) == declared(TODAY - timedelta(days=50)) == declared(date(2025, 6, 1)) == chips
+    assert declared(TODAY + timedelta(days=1)) == (("biomedicine",), 50 * M, "创新药",
+                                                   by_code(session, Stage, "series_b").ordinal)
+
+
 def test_marked_needs_are_found_again_and_a_dismissed_one_is_brought_back(client, run_in, market):
     emails, ids = market
     log_in(client, emails["investor"], PASSWORD)

@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from marketplace.models import Incubator, InvestorThesis, User
+from marketplace.models import Incubator, InvestorThesis, ThesisRevision, User
 from marketplace.models.enums import SectorGroup
 from marketplace.services import theses
 from marketplace.services.theses import ThesisInput
@@ -76,6 +76,28 @@ def test_a_wrong_thesis_is_refused_field_by_field_and_nothing_is_written(session
         theses.upsert(session, investor, ThesisInput(**{"ticket_min": M, "ticket_max": 2 * M, **changes}))
     assert set(refused.value.errors) == fields
     assert row_counts() == before
+
+
+def test_a_rewrite_keeps_the_version_it_replaced_and_a_save_that_changes_nothing_keeps_none(session, investor,
+                                                                                             row_counts):
+    from marketplace.errors import DomainError
+
+    chips = {"ticket_min": 5 * M, "ticket_max": 30 * M, "summary": "Chips.", "sectors": ["integrated_circuits"],
+             "stages": ["seed"]}
+    declared_at = theses.upsert(session, investor, ThesisInput(**chips)).row.updated_at
+    theses.upsert(session, investor, ThesisInput(**chips))
+    assert session.scalar(sa.select(sa.func.count()).select_from(ThesisRevision)) == 0
+    before = row_counts()
+    with pytest.raises(DomainError):
+        theses.upsert(session, investor, ThesisInput(**{**chips, "sectors": ["teleportation"]}))
+    assert row_counts() == before
+
+    theses.upsert(session, investor, ThesisInput(**{**chips, "sectors": ["biomedicine"]}))
+    revision = session.scalars(sa.select(ThesisRevision)).one()
+    assert revision.investor_id == investor and revision.declared_at == declared_at
+    assert revision.declared["sectors"] == ["integrated_circuits"] and revision.declared["stages"] == ["seed"]
+    assert (revision.declared["ticket_max"], revision.declared["summary"]) == (30 * M, "Chips.")
+    assert theses.get(session, investor).row.updated_at == revision.replaced_at > declared_at
 
 
 def test_partner_incubators_must_be_incubators(session, investor, make_user):

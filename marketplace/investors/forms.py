@@ -15,10 +15,8 @@ from marketplace.models import Incubator, Park, Sector, Stage
 from marketplace.models.enums import EnterpriseTier, Instrument, SectorGroup
 from marketplace.services.deal_flow import NeedFilters, NeedSort
 from marketplace.services.matching import BEST_MATCH
-from marketplace.services.theses import MAX_SUMMARY, Thesis, ThesisInput
+from marketplace.services.theses import FLAGS, MAX_SUMMARY, Thesis, ThesisInput
 from marketplace.wan import to_wan, to_yuan, wan_field
-
-FLAGS = ("invests_early", "invests_small", "invests_hard_tech", "invests_long_term")
 
 
 @dataclass(frozen=True)

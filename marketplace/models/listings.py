@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -134,6 +135,20 @@ class InvestorThesis(Timestamped, Base):
     stages: Mapped[list[Stage]] = relationship(secondary=thesis_stages, order_by=Stage.ordinal)
     parks: Mapped[list[Park]] = relationship(secondary=thesis_parks)
     partner_incubators: Mapped[list[Incubator]] = relationship(secondary=thesis_partner_incubators)
+
+
+class ThesisRevision(Base):
+    """A thesis as it stood before its investor rewrote it, in the thesis's own terms (reference rows
+    by code, incubators by id, money in yuan). The recommender's replay reads what an investor had
+    declared on each day it replays, not what it says today (``marketplace.recs``)."""
+
+    __tablename__ = "thesis_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    investor_id: Mapped[int] = mapped_column(sa.ForeignKey("investors.id", ondelete="CASCADE"), index=True)
+    declared_at: Mapped[datetime]  # when this version was saved
+    replaced_at: Mapped[datetime]  # when the next one replaced it
+    declared: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
 
 product_sectors = link_table("loan_product_sectors", ("product_id", "loan_products.id"), ("sector_id", "sectors.id"),

@@ -2,7 +2,8 @@
 
 An investor has at most one thesis; saving replaces it whole (sectors, whole sector groups,
 stages, parks, partner incubators for 孵投联动, ticket range, fund size, and the
-"early, small, hard tech, long term" flags).
+"early, small, hard tech, long term" flags). A save that changes it keeps the version it
+replaces as a ``ThesisRevision``, dated, for the recommender's replay of earlier days.
 """
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.errors import NotFound
-from marketplace.models import Incubator, Investor, InvestorThesis, Park
+from marketplace.models import Incubator, Investor, InvestorThesis, Park, ThesisRevision
+from marketplace.models.base import utcnow
 from marketplace.models.enums import SectorGroup
 from marketplace.models.listings import thesis_sector_groups
 from marketplace.services.listing_common import FieldErrors, sectors_by_code, stages_by_code, text
 from marketplace.services.needs import MAX_YUAN
 
 MAX_SUMMARY = 2000
+# 投早、投小、投硬科技、投长期
+FLAGS = ("invests_early", "invests_small", "invests_hard_tech", "invests_long_term")
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ def upsert(session: Session, investor_id: int, data: ThesisInput) -> Thesis:
                                             ids=", ".join(map(str, strangers))))
     errors.raise_if_any()
 
+    before = None if investor.thesis is None else (_declared(get(session, investor_id)), investor.thesis.updated_at)
     row = investor.thesis or InvestorThesis(investor=investor)
     row.ticket_min, row.ticket_max, row.fund_size = data.ticket_min, data.ticket_max, data.fund_size
     row.summary = summary
@@ -114,8 +119,26 @@ def upsert(session: Session, investor_id: int, data: ThesisInput) -> Thesis:
     if groups:
         session.execute(sa.insert(thesis_sector_groups),
                         [{"thesis_id": row.id, "sector_group": group} for group in groups])
+    thesis = Thesis(row, groups)
+    if before is not None and before[0] != _declared(thesis):
+        now = utcnow()
+        session.add(ThesisRevision(investor_id=investor_id, declared_at=before[1], replaced_at=now,
+                                   declared=before[0]))
+        row.updated_at = now  # the day this version was declared, though only its links changed
     session.commit()
-    return Thesis(row, groups)
+    return thesis
+
+
+def _declared(thesis: Thesis) -> dict:
+    """A thesis in its own terms: reference rows by code, incubators by id, money in yuan."""
+    row = thesis.row
+    return {
+        "sectors": sorted(s.code for s in row.sectors), "sector_groups": [g.value for g in thesis.sector_groups],
+        "stages": sorted(s.code for s in row.stages), "parks": sorted(p.code for p in row.parks),
+        "partner_incubators": sorted(i.id for i in row.partner_incubators),
+        "ticket_min": row.ticket_min, "ticket_max": row.ticket_max, "fund_size": row.fund_size,
+        "summary": row.summary, **{flag: getattr(row, flag) for flag in FLAGS},
+    }
 
 
 def partner_choices(session: Session) -> list[Incubator]:
