@@ -471,6 +471,41 @@ def test_a_startup_sees_investors_eligible_loans_with_amounts_and_seats_left(cli
     assert client.get("/matches/?tab=nonsense").status_code == 404
 
 
+def test_a_startup_pages_through_all_its_ranked_investors(app, client, market, monkeypatch):
+    """Past the first page, in the API and on the matches page: each investor once, ranks going on."""
+    from marketplace.matches import routes
+
+    emails, _ = market
+    headers = bearer(app, emails["biotech"])
+    whole = client.get("/api/v1/recommendations/investors?limit=100", headers=headers).get_json()
+    assert whole["next"] is None and len(whole["items"]) == 2
+    first = client.get("/api/v1/recommendations/investors?limit=1", headers=headers).get_json()
+    second = client.get(first["next"], headers=headers).get_json()
+    assert second["next"] is None
+    paged = first["items"] + second["items"]
+    assert [i["investor"]["id"] for i in paged] == [i["investor"]["id"] for i in whole["items"]]
+    assert [i["rank"] for i in paged] == [1, 2]
+    assert [i["strength"] for i in paged] == [i["strength"] for i in whole["items"]]  # one scale across pages
+    assert client.get("/api/v1/recommendations/investors?after=bad", headers=headers).status_code == 400
+
+    monkeypatch.setattr(routes, "PAGE_SIZE", 1)
+    log_in(client, emails["biotech"], PASSWORD)
+    names = [i["investor"]["name_en"] or i["investor"]["name"] for i in whole["items"]]
+    page = client.get("/matches/", headers=EN).get_data(as_text=True)
+    assert re.findall(r'data-testid="match-title">(.*?)<', page) == names[:1]
+    assert 'data-testid="first-page"' not in page
+    page = client.get(unescape(re.search(r'href="([^"]+)" rel="next"', page).group(1)), headers=EN).get_data(
+        as_text=True)
+    assert re.findall(r'data-testid="match-title">(.*?)<', page) == names[1:]
+    assert re.findall(r'data-testid="match-rank">(\d+)<', page) == ["2"]
+    assert 'data-testid="first-page"' in page and 'rel="next"' not in page
+    # the other tabs page the same way, and keep their tab
+    loans = client.get("/matches/?tab=loan-products", headers=EN).get_data(as_text=True)
+    following = unescape(re.search(r'href="([^"]+)" rel="next"', loans).group(1))
+    assert "tab=loan-products" in following and "page=2" in following
+    assert len(re.findall(r'data-testid="borrowable"', client.get(following, headers=EN).get_data(as_text=True))) == 1
+
+
 def test_an_incubator_sees_startups_looking_for_incubation_ranked(client, market):
     emails, _ = market
     log_in(client, emails["incubator"], PASSWORD)

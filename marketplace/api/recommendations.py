@@ -1,7 +1,6 @@
 """``/recommendations/...``: every side's ranked matches, best first, with score and reasons.
 
-Needs and startups page on (``next``, an opaque cursor); investors, loan products and
-incubation seats come as one list of at most ``limit``.
+Every list pages on: ``next`` is an opaque cursor to the following page, none on the last.
 """
 from __future__ import annotations
 
@@ -68,11 +67,11 @@ def _ranked(items: list[recommendations.Recommended], fields: Fields, *, offer: 
 
 
 def _page(ranked: recommendations.RankedPage, offset: int, limit: int, fields: Fields, schema: Any,
-          offer: bool) -> Any:
-    """A page of needs or startups ranked for the caller: the reasons speak of the caller's own
-    thesis or offer."""
+          offer: bool, own: bool = True) -> Any:
+    """A page of a list ranked for the caller; ``own``: the reasons speak of the caller's own thesis
+    or offer (needs, startups), not of the counterpart's (a startup's matches)."""
     following = offset + limit if offset + limit < ranked.total else None
-    return page_body(_ranked(ranked.items, fields, offer=offer, own=True, offset=offset), schema,
+    return page_body(_ranked(ranked.items, fields, offer=offer, own=own, offset=offset), schema,
                      encode_cursor([following]) if following is not None else None)
 
 
@@ -90,9 +89,10 @@ def recommended_needs() -> Any:
 
 def _for_startup(direction: str, fields: Fields, schema: Any) -> Any:
     query = load_query(RecommendationQuerySchema())
-    items = recommendations.for_startup(db.session, caller().organization_id, direction, today=date.today(),
-                                        limit=query["limit"])
-    return page_body(_ranked(items, fields, offer=direction != INVESTORS, own=False), schema, None)
+    offset = _offset(query)
+    ranked = recommendations.for_startup(db.session, caller().organization_id, direction, today=date.today(),
+                                         offset=offset, limit=query["limit"])
+    return _page(ranked, offset, query["limit"], fields, schema, direction != INVESTORS, own=False)
 
 
 @endpoint("/recommendations/investors", "GET", summary=_l("Investors ranked for your company, with the reasons"),

@@ -15,6 +15,7 @@ from marketplace.extensions import db
 from marketplace.i18n import locale_code, localized
 from marketplace.incubators.forms import CapacityForm, ProfileForm, StartupFilterForm
 from marketplace.models.enums import Role
+from marketplace.paging import Page
 from marketplace.services import capacities, desk, homes, incubator_profile, reasons, recommendations
 from marketplace.services.capacities import CapacityTerms
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
@@ -22,7 +23,6 @@ from marketplace.services.listing_common import all_parks, all_stages, current_s
 bp = Blueprint("incubators", __name__, url_prefix="/incubator")
 
 STARTUPS_PER_PAGE = 20
-MAX_PAGE = 5000
 
 
 def _choices(rows: list[Any]) -> list[tuple[str, str]]:
@@ -130,16 +130,12 @@ def startups() -> Any:
     form.set_choices(_choices(current_sectors(db.session)), _choices(all_stages(db.session)),
                      _choices(all_parks(db.session)))
     form.validate()
-    number = request.args.get("page", 1, type=int)
-    number = number if 1 <= number <= MAX_PAGE else 1
+    page = Page.requested(STARTUPS_PER_PAGE)
     today = date.today()
     ranked = recommendations.startups(db.session, current_user.organization_id, today=today,
-                                      offset=(number - 1) * STARTUPS_PER_PAGE, limit=STARTUPS_PER_PAGE,
-                                      **form.filters())
-    args = {k: v for k, v in form.filters().items() if v}
-    next_url = url_for(".startups", **args, page=number + 1) if number * STARTUPS_PER_PAGE < ranked.total else None
+                                      offset=page.offset, limit=page.size, **form.filters())
     return render_template(
         "incubators/startups.html", form=form,
         matches=reasons.explained(db.session, ranked.items, offer=True, own=True),
-        first_rank=(number - 1) * STARTUPS_PER_PAGE + 1,
-        next_url=next_url, filtered=any(form.filters().values()), today=today)
+        first_rank=page.first_rank, next_url=page.next_url(ranked.total), first_url=page.first_url(),
+        filtered=any(form.filters().values()), today=today)

@@ -18,6 +18,7 @@ from marketplace.i18n import locale_code
 from marketplace.investors.forms import NeedFilterForm, Reference, ThesisForm, thesis_query
 from marketplace.models import FundingNeed
 from marketplace.models.enums import InteractionAction, Role
+from marketplace.paging import Page
 from marketplace.services import deal_flow, desk, homes, interactions, matching, reasons, recommendations, theses
 from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
@@ -25,7 +26,6 @@ from marketplace.services.listing_common import all_parks, all_stages, current_s
 bp = Blueprint("investors", __name__, url_prefix="/investor")
 
 PAGE_SIZE = 20
-MAX_PAGE = 5000  # a ranked page further than this starts again at the first
 
 
 @bp.get("/")
@@ -107,26 +107,24 @@ def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]
 
 def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]) -> NeedPage | None:
     """The needs the filters keep, best match first for the viewer's organization, with reasons."""
-    number = request.args.get("page", 1, type=int)
-    number = number if 1 <= number <= MAX_PAGE else 1
+    page = Page.requested(PAGE_SIZE)
     today = date.today()
     org_id = current_user.organization_id
     try:
         ranked = recommendations.needs(db.session, org_id, narrow(form.filters()), today=today,
-                                       offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+                                       offset=page.offset, limit=page.size)
     except DomainError as error:
         form.attach(error.errors)
         return None
-    args = {key: values for key, values in request.args.lists() if key != "page"}
     return NeedPage(
         [item.item for item in ranked.items],
-        next_url=url_for(request.endpoint, **args, page=number + 1) if number * PAGE_SIZE < ranked.total else None,
-        first_url=url_for(request.endpoint, **args) if number > 1 else None,
+        next_url=page.next_url(ranked.total),
+        first_url=page.first_url(),
         today=today,
         matches={e.item.id: e for e in reasons.explained(db.session, ranked.items,
                                                          offer=current_user.role == Role.BANK, own=True)},
         marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
-        first_rank=(number - 1) * PAGE_SIZE + 1,
+        first_rank=page.first_rank,
     )
 
 

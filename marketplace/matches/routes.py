@@ -14,12 +14,13 @@ from marketplace.access import role_required, safe_next
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models.enums import InteractionAction, Role
+from marketplace.paging import Page
 from marketplace.services import eligibility, interactions, ip_pledge, reasons, recommendations, startup_profile
 from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
-LIMIT = 30
+PAGE_SIZE = 30
 TABS = {INVESTORS: _l("Investors"), PRODUCTS: _l("Loan products"), CAPACITIES: _l("Incubation seats")}
 MARK_TABS = {InteractionAction.SAVE: _l("Saved"), InteractionAction.DISMISS: _l("Not for us")}
 
@@ -30,10 +31,14 @@ def startup_matches() -> Any:
     tab = request.args.get("tab", INVESTORS)
     if tab not in TABS:
         abort(404)
-    ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=date.today(), limit=LIMIT)
-    items = reasons.explained(db.session, ranked, offer=tab != INVESTORS)
+    page = Page.requested(PAGE_SIZE)
+    ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=date.today(),
+                                         offset=page.offset, limit=page.size)
+    items = reasons.explained(db.session, ranked.items, offer=tab != INVESTORS)
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
-    return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup)
+    return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup,
+                           first_rank=page.first_rank, next_url=page.next_url(ranked.total),
+                           first_url=page.first_url())
 
 
 @bp.get("/loan-products/sizing")

@@ -27,7 +27,7 @@ class Fraction(fields.Decimal):
 
 
 class PageQuerySchema(Schema):
-    """The query of a newest-first list: where to continue, and how many to give."""
+    """The query of a paged list: where to continue, and how many to give."""
 
     after = fields.String(validate=validate.Length(1, 200), metadata={"description": "The cursor of the next page."})
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))

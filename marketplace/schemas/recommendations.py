@@ -2,14 +2,14 @@
 language, and the thing recommended (in the public view other lists give of it)."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from marketplace.models.enums import InvestorKind
 from marketplace.schemas import capacities, loan_products
 from marketplace.schemas.base import Schema
 from marketplace.schemas.deal_flow import NeedCardSchema, NeedQuerySchema
 from marketplace.schemas.incubators import SeekingStartupSchema
-from marketplace.schemas.listing_fields import OrgRefSchema
+from marketplace.schemas.listing_fields import OrgRefSchema, PageQuerySchema
 
 
 class ReasonSchema(Schema):
@@ -79,5 +79,5 @@ class RecommendedNeedQuerySchema(NeedQuerySchema):
         exclude = ("sort",)
 
 
-class RecommendationQuerySchema(Schema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+class RecommendationQuerySchema(PageQuerySchema):
+    """Where to continue a startup's ranked matches, and how many to give."""

@@ -408,19 +408,23 @@ def _candidates_key(viewer: str, candidates: Sequence[int]) -> str:
 
 @dataclass
 class RoundMatches:
-    matches: list[Match]  # the first ``limit`` of the list
+    matches: list[Match]  # ``limit`` of the list from ``offset`` on
     scale: tuple[float, float]  # the whole list's ``bar_scale``, however few of it are asked for
+    total: int = 0  # how long the whole list is
 
 
 def _for_round(eng: Engine, direction: str, viewer: str, round_record: Round, candidates: Sequence[int],
-               key_of: Callable[[int], str], limit: int | None = None) -> RoundMatches:
-    """``candidates`` (ids of ``key_of``'s kind) ranked for one round (a need or a startup's profile)."""
+               key_of: Callable[[int], str], offset: int = 0, limit: int | None = None) -> RoundMatches:
+    """``candidates`` (ids of ``key_of``'s kind) ranked for one round (a need or a startup's profile);
+    the ``limit`` from ``offset`` on, with their reasons."""
     ranking = _ranking(eng, direction, _candidates_key(viewer, candidates),
                        lambda: eng.top_investors(round_record, candidates, key_of))
-    ids, scores = ranking.ids[:limit], ranking.scores[:limit]
+    end = None if limit is None else offset + limit
+    ids, scores = ranking.ids[offset:end], ranking.scores[offset:end]
     why = eng.reasons(RoundTable.from_records([round_record]), np.zeros(len(ids), dtype=np.int64),
                       [key_of(int(i)) for i in ids], "investors")
-    return RoundMatches([Match(int(i), float(s), w) for i, s, w in zip(ids, scores, why)], bar_scale(ranking.scores))
+    return RoundMatches([Match(int(i), float(s), w) for i, s, w in zip(ids, scores, why)], bar_scale(ranking.scores),
+                        len(ranking.ids))
 
 
 def startup_round(session: Session, startup_id: int, today: date) -> Round | None:
@@ -437,14 +441,14 @@ def startup_round(session: Session, startup_id: int, today: date) -> Round | Non
 
 
 def for_startup(session: Session, startup_id: int, direction: str, candidates: Sequence[int], *, today: date,
-                limit: int | None = None) -> RoundMatches:
+                offset: int = 0, limit: int | None = None) -> RoundMatches:
     """Investors (organization ids), loan products or capacities (``direction``) ranked for a startup."""
     key_of = {INVESTORS: recs.org_key, PRODUCTS: recs.product_key, CAPACITIES: recs.capacity_key}[direction]
     round_record = startup_round(session, startup_id, today)
     if round_record is None or not candidates:
         return RoundMatches([], bar_scale([]))
     return _for_round(engine(session, today), direction, recs.startup_key(startup_id), round_record,
-                      sorted(candidates), key_of, limit)
+                      sorted(candidates), key_of, offset, limit)
 
 
 def member_investors(session: Session) -> list[int]:

@@ -54,9 +54,10 @@ def needs(session: Session, org_id: int, filters: NeedFilters, *, today: date, o
     return RankedPage(_recommended(rows, ranked.matches, ranked.scale), ranked.total)
 
 
-def for_startup(session: Session, org_id: int, direction: str, *, today: date, limit: int) -> list[Recommended]:
+def for_startup(session: Session, org_id: int, direction: str, *, today: date, limit: int,
+                offset: int = 0) -> RankedPage:
     """Investors, loan products it qualifies for, or incubation seats it could take (``direction``),
-    best first for the startup ``org_id``."""
+    best first for the startup ``org_id``: ``limit`` of them from ``offset`` on."""
     startup = startup_profile.own_startup(session, org_id)
     if direction == INVESTORS:
         rows = {i.id: i for i in matching.investors_by_id(session, matching.member_investors(session))}
@@ -66,8 +67,9 @@ def for_startup(session: Session, org_id: int, direction: str, *, today: date, l
         rows = {c.id: c for c in eligibility.capacities_for(session, startup, today)}
     else:
         raise ValueError(direction)
-    ranked = matching.for_startup(session, startup.id, direction, list(rows), today=today, limit=limit)
-    return _recommended(rows, ranked.matches, ranked.scale)
+    ranked = matching.for_startup(session, startup.id, direction, list(rows), today=today, offset=offset,
+                                  limit=limit)
+    return RankedPage(_recommended(rows, ranked.matches, ranked.scale), ranked.total)
 
 
 def offers_to_refer(session: Session, incubator_id: int, startup_id: int, *, today: date) -> list[Any]:

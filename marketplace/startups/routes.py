@@ -61,7 +61,7 @@ def _form_page(template: str, form: Form, **context: Any) -> Any:
 @startup_only
 def home() -> Any:
     best = recommendations.for_startup(db.session, _org(), INVESTORS, today=date.today(),
-                                       limit=recommendations.HIGHLIGHTS)
+                                       limit=recommendations.HIGHLIGHTS).items
     return render_template("startups/home.html", home=homes.startup_home(db.session, _org()),
                            waiting=desk.waiting(db.session, _org(), Role.STARTUP),
                            best=reasons.explained(db.session, best))
