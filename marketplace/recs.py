@@ -284,12 +284,13 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def product_records(session: Session, words: _Words) -> list[InvestorRecord]:
-    """Active loan products as "investors" (kind ``loan_<kind>``), and each bank as the union of them."""
+def product_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:
+    """Active loan products as "investors" (kind ``loan_<kind>``), and each bank as the union of them;
+    and each bank as it was before its latest product (``_unions``)."""
     sectors = _grouped(session, sa.select(product_sectors.c.product_id, product_sectors.c.sector_id))
     stages = _grouped(session, sa.select(product_stages.c.product_id, product_stages.c.stage_id))
     orgs = {row.id: row for row in session.execute(sa.select(Bank.id, Bank.park_id, Bank.created_at))}
-    out, banks = [], defaultdict(list)
+    out, earlier, banks = [], [], defaultdict(list)
     for p in session.execute(sa.select(LoanProduct.id, LoanProduct.bank_id, LoanProduct.kind, LoanProduct.name,
                                        LoanProduct.name_en, LoanProduct.description, LoanProduct.description_en,
                                        LoanProduct.amount_min, LoanProduct.amount_max, LoanProduct.created_at)
@@ -303,16 +304,19 @@ def product_records(session: Session, words: _Words) -> list[InvestorRecord]:
         out.append(record)
         banks[p.bank_id].append(record)
     for bank_id, bank in sorted(orgs.items()):
-        out.append(_union(org_key(bank_id), "bank", words.park.get(bank.park_id, ""), banks.get(bank_id, []),
-                          bank.created_at.date()))
-    return out
+        now, before = _unions(org_key(bank_id), "bank", words.park.get(bank.park_id, ""), banks.get(bank_id, []),
+                              bank.created_at.date())
+        out.append(now)
+        earlier += before
+    return out, earlier
 
 
-def capacity_records(session: Session, words: _Words) -> list[InvestorRecord]:
-    """Incubation capacities as "investors" (kind ``capacity``), and each incubator as their union."""
+def capacity_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:
+    """Incubation capacities as "investors" (kind ``capacity``), and each incubator as their union;
+    and each incubator as it was before its latest capacity (``_unions``)."""
     sectors = _grouped(session, sa.select(capacity_sectors.c.capacity_id, capacity_sectors.c.sector_id))
     orgs = {row.id: row for row in session.execute(sa.select(Incubator.id, Incubator.park_id, Incubator.created_at))}
-    out, incubators = [], defaultdict(list)
+    out, earlier, incubators = [], [], defaultdict(list)
     for c in session.execute(sa.select(IncubationCapacity.id, IncubationCapacity.incubator_id,
                                        IncubationCapacity.title, IncubationCapacity.title_en,
                                        IncubationCapacity.conditions, IncubationCapacity.conditions_en,
@@ -327,9 +331,11 @@ def capacity_records(session: Session, words: _Words) -> list[InvestorRecord]:
         out.append(record)
         incubators[c.incubator_id].append(record)
     for incubator_id, incubator in sorted(orgs.items()):
-        out.append(_union(org_key(incubator_id), "incubator", words.park.get(incubator.park_id, ""),
-                          incubators.get(incubator_id, []), incubator.created_at.date()))
-    return out
+        now, before = _unions(org_key(incubator_id), "incubator", words.park.get(incubator.park_id, ""),
+                              incubators.get(incubator_id, []), incubator.created_at.date())
+        out.append(now)
+        earlier += before
+    return out, earlier
 
 
 def offer_keys(session: Session) -> dict[str, tuple[str, ...]]:
@@ -345,8 +351,19 @@ def offer_keys(session: Session) -> dict[str, tuple[str, ...]]:
     return {key: tuple(offers) for key, offers in out.items()}
 
 
-def _union(key: str, kind: str, region: str, offers: list[InvestorRecord], since: date) -> InvestorRecord:
-    """An organization described by all its offers together."""
+def _unions(key: str, kind: str, region: str, offers: list[InvestorRecord],
+            since: date) -> tuple[InvestorRecord, list[InvestorRecord]]:
+    """An organization described by all its offers together, declared on the day of its latest; and by
+    those it had on each earlier day one was added, so that the replay of a day before a bank's
+    biotech product was launched does not describe the bank as lending to biotech."""
+    days = sorted({o.since for o in offers})
+    unions = [_union(key, kind, region, [o for o in offers if o.since <= day], since, day) for day in days]
+    return (unions[-1] if unions else _union(key, kind, region, [], since, None)), unions[:-1]
+
+
+def _union(key: str, kind: str, region: str, offers: list[InvestorRecord], since: date,
+           declared: date | None) -> InvestorRecord:
+    """An organization described by ``offers`` together."""
     lows = [o.stage_min for o in offers if o.stage_min is not None]
     highs = [o.stage_max for o in offers if o.stage_max is not None]
     tickets_low = [o.ticket_min for o in offers if o.ticket_min is not None]
@@ -357,7 +374,7 @@ def _union(key: str, kind: str, region: str, offers: list[InvestorRecord], since
                           stage_min=min(lows) if lows else None, stage_max=max(highs) if highs else None,
                           ticket_min=min(tickets_low) if tickets_low else None,
                           ticket_max=max(tickets_high) if tickets_high else None,
-                          text=" ".join(o.text for o in offers), since=since)
+                          text=" ".join(o.text for o in offers), since=since, declared=declared)
 
 
 def dataset(session: Session, today: date) -> Dataset:
@@ -370,5 +387,7 @@ def dataset(session: Session, today: date) -> Dataset:
     needs = need_rounds(session, words=words, startups=startups)
     links += _logged(session, {r.key for r in needs})
     investors, revisions = investor_records(session, words)
-    investors += product_records(session, words) + capacity_records(session, words)
+    for records, earlier in (product_records(session, words), capacity_records(session, words)):
+        investors += records
+        revisions += earlier
     return Dataset.from_records(rounds + needs, links, investors, as_of=today + timedelta(days=1), revisions=revisions)

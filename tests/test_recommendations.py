@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from marketplace import cache, recs
 from marketplace.extensions import db
 from marketplace.models import (
+    Bank,
     FundingNeed,
     FundingRound,
     IncubationCapacity,
@@ -352,6 +353,31 @@ def test_the_replay_reads_the_thesis_an_investor_had_on_the_day(session):
     assert declared(TODAY) == declared(TODAY - timedelta(days=50)) == declared(date(2025, 6, 1)) == chips
     assert declared(TODAY + timedelta(days=1)) == (("biomedicine",), 50 * M, "创新药",
                                                    by_code(session, Stage, "series_b").ordinal)
+
+
+def test_the_replay_describes_a_bank_by_the_products_it_had_on_the_day(session):
+    """A bank lent to chip companies for a hundred days, and launched a biotech line today: a replayed
+    day before today sees a chip lender, today's model both."""
+    long_ago = datetime.combine(TODAY - timedelta(days=100), datetime.min.time(), UTC)
+    bank = Bank(name="浦江银行", created_at=long_ago - timedelta(days=100))
+    chips = LoanProduct(bank=bank, kind=LoanKind.CREDIT, name="Chip credit line", amount_min=1 * M, amount_max=5 * M,
+                        rate_min_bps=350, rate_max_bps=500, term_months=12, created_at=long_ago)
+    chips.sectors = [by_code(session, Sector, "integrated_circuits")]
+    bio = LoanProduct(bank=bank, kind=LoanKind.CREDIT, name="Biotech credit line", amount_min=2 * M,
+                      amount_max=30 * M, rate_min_bps=350, rate_max_bps=500, term_months=12)
+    bio.sectors = [by_code(session, Sector, "biomedicine")]
+    session.add_all([bank, chips, bio])
+    session.flush()
+    data = recs.dataset(session, TODAY)
+
+    def declared(day):
+        table = data.before(day).investors
+        i = table.id.tolist().index(recs.org_key(bank.id))
+        return table.sectors[i], table.ticket_max[i], "Biotech" in table.text[i]
+
+    assert declared(TODAY) == declared(TODAY - timedelta(days=99)) == (("integrated_circuits",), 5 * M, False)
+    assert declared(TODAY + timedelta(days=1)) == (("biomedicine", "integrated_circuits"), 30 * M, True)
+    assert recs.product_key(bio.id) not in data.before(TODAY).investors.id.tolist()
 
 
 def test_marked_needs_are_found_again_and_a_dismissed_one_is_brought_back(client, run_in, market):
