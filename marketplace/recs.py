@@ -229,7 +229,9 @@ def _band(ordinals: list[int]) -> tuple[float | None, float | None]:
 
 
 def investor_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:
-    """Investor organizations with their theses, and the earlier versions of those theses."""
+    """Investor organizations with their theses and the incubators they work with (孵投联动), as they
+    stand and as they stood on each earlier day one of them changed: a thesis rewritten (its kept
+    versions) or a partnership accepted."""
     theses = {row.investor_id: row for row in session.execute(sa.select(
         InvestorThesis.id, InvestorThesis.investor_id, InvestorThesis.summary, InvestorThesis.ticket_min,
         InvestorThesis.ticket_max, InvestorThesis.updated_at))}
@@ -244,16 +246,40 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
     stages = per_investor(thesis_stages, thesis_stages.c.stage_id)
     parks = per_investor(thesis_parks, thesis_parks.c.park_id)
     partners = per_investor(thesis_partner_incubators, thesis_partner_incubators.c.incubator_id)
-    partnered = _grouped(session, sa.select(Partnership.investor_id, Partnership.incubator_id)  # 孵投联动
-                         .where(Partnership.status == PartnershipStatus.ACCEPTED).order_by(Partnership.id))
     orgs = {row.id: row for row in session.execute(sa.select(Investor.id, Investor.investor_kind, Investor.park_id,
                                                              Investor.created_at).order_by(Investor.id))}
+    # each investor's theses, oldest first: the kept versions, then the one it holds now
+    versions: dict[int, list[tuple[date | None, dict]]] = defaultdict(list)
+    for r in session.execute(sa.select(ThesisRevision.investor_id, ThesisRevision.declared,
+                                       ThesisRevision.declared_at).order_by(ThesisRevision.declared_at,
+                                                                            ThesisRevision.id)):
+        versions[r.investor_id].append((r.declared_at.date(), r.declared))
+    for org_id in orgs:
+        thesis = theses.get(org_id)
+        versions[org_id].append((None if thesis is None else thesis.updated_at.date(), {
+            "sectors": [words.sector[s][0] for s in sectors.get(org_id, [])],
+            "sector_groups": [getattr(g, "value", g) for g in groups.get(org_id, [])],
+            "stages": [words.stage[s][0] for s in stages.get(org_id, [])],
+            "parks": [words.park[p] for p in parks.get(org_id, [])], "partner_incubators": partners.get(org_id, []),
+            "ticket_min": None if thesis is None else thesis.ticket_min,
+            "ticket_max": None if thesis is None else thesis.ticket_max,
+            "summary": "" if thesis is None else thesis.summary,
+        }))
+    partnered: dict[int, list[tuple[int, date]]] = defaultdict(list)  # accepted partnerships, with their day
+    for investor_id, incubator_id, answered, made in session.execute(
+            sa.select(Partnership.investor_id, Partnership.incubator_id, Partnership.answered_at,
+                      Partnership.created_at)
+            .where(Partnership.status == PartnershipStatus.ACCEPTED).order_by(Partnership.id)):
+        partnered[investor_id].append((incubator_id, (answered or made).date()))
 
-    def record(org_id: int, declared: dict, day: date | None) -> InvestorRecord:
-        org = orgs[org_id]
+    def record(org_id: int, day: date | None) -> InvestorRecord:
+        """What the investor declared on ``day`` (None: today): its thesis then, else its first one."""
+        held = [declared for made, declared in versions[org_id] if day is None or (made is not None and made <= day)]
+        declared = held[-1] if held else versions[org_id][0][1]
         incubators = list(declared["partner_incubators"])
-        incubators += [i for i in partnered.get(org_id, []) if i not in incubators]
+        incubators += [i for i, on in partnered[org_id] if (day is None or on <= day) and i not in incubators]
         low, high = _band([words.stage_rank[s] for s in declared["stages"]])
+        org = orgs[org_id]
         return InvestorRecord(
             id=org_key(org_id), kind=org.investor_kind.value, region=words.park.get(org.park_id, ""),
             sectors=tuple(declared["sectors"]), sector_groups=tuple(declared["sector_groups"]),
@@ -262,21 +288,13 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
             regions=tuple(declared["parks"]), text=declared["summary"], incubators=tuple(map(org_key, incubators)),
             since=org.created_at.date(), declared=day)
 
-    current = []
-    for org_id in orgs:
-        thesis = theses.get(org_id)
-        current.append(record(org_id, {
-            "sectors": [words.sector[s][0] for s in sectors.get(org_id, [])],
-            "sector_groups": [getattr(g, "value", g) for g in groups.get(org_id, [])],
-            "stages": [words.stage[s][0] for s in stages.get(org_id, [])],
-            "parks": [words.park[p] for p in parks.get(org_id, [])], "partner_incubators": partners.get(org_id, []),
-            "ticket_min": None if thesis is None else thesis.ticket_min,
-            "ticket_max": None if thesis is None else thesis.ticket_max,
-            "summary": "" if thesis is None else thesis.summary,
-        }, None if thesis is None else thesis.updated_at.date()))
-    earlier = [record(r.investor_id, r.declared, r.declared_at.date()) for r in session.execute(
-        sa.select(ThesisRevision.investor_id, ThesisRevision.declared, ThesisRevision.declared_at)
-        .order_by(ThesisRevision.id))]
+    current, earlier = [], []
+    for org_id, org in orgs.items():
+        # from its sign-up on: before its first change it worked with no incubator yet
+        days = sorted({made for made, _ in versions[org_id] if made is not None} | {on for _, on in partnered[org_id]}
+                      | ({org.created_at.date()} if partnered[org_id] else set()))
+        current.append(record(org_id, days[-1] if days else None))
+        earlier += [record(org_id, day) for day in days[:-1]]
     return current, earlier
 
 

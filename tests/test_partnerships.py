@@ -177,6 +177,27 @@ def test_pages_and_others_cannot_act(client, people, run_in, row_counts):
     assert run_in(lambda s: s.get(Partnership, pid).status) == PartnershipStatus.ACCEPTED
 
 
+def test_the_replay_counts_a_partnership_from_the_day_it_was_accepted(session, people):
+    """An investor that joined a month ago and agreed today to work with an incubator: a replayed day
+    before today knows the investor without the link, today's model with it."""
+    from marketplace import recs
+    from marketplace.models import Investor
+    from marketplace.models.base import utcnow
+
+    session.get(Investor, people["ids"]["partner"]).created_at = utcnow() - timedelta(days=30)
+    row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
+    partnerships.accept(session, actor(people, "incubator"), row.id)
+    data = recs.dataset(session, date.today())
+    partner, incubator = recs.org_key(people["ids"]["partner"]), recs.org_key(people["ids"]["incubator"])
+
+    def links(day):
+        table = data.before(day).investors
+        return table.incubators[table.id.tolist().index(partner)]
+
+    assert links(date.today()) == links(date.today() - timedelta(days=29)) == ()
+    assert links(date.today() + timedelta(days=1)) == (incubator,)
+
+
 def test_the_recommender_counts_partnerships_and_stays(session, people):
     from marketplace import recs
     row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
