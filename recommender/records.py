@@ -271,10 +271,11 @@ def declared_on(investors: InvestorTable, revisions: InvestorTable, day: int) ->
     """``investors`` with what each declared on ``day``: of its declarations (its row and its earlier
     ``revisions``), the last made before ``day``, else its first. A thesis rewritten after the
     investor funded its rounds must not explain them; one with no earlier version is taken to have
-    held from the start, or a marketplace younger than the replay could never learn from theses."""
+    held from the start, or a marketplace younger than the replay could never learn from theses.
+    Declarations are dated by the day: of two made the same day, the investor's own row stands."""
     if not len(revisions):
         return investors
-    everything = concat_investors(investors, revisions)
+    everything = concat_investors(revisions, investors)  # on a tie the later row stands: its own
     made = np.nan_to_num(everything.declared, nan=-np.inf)
     ids = everything.id.astype(str)
     # per id: the rows made before the day, latest last, then (if none) the first made

@@ -81,6 +81,11 @@ def test_an_investor_says_what_it_had_declared_on_the_day(tiny):
     a = early.id.tolist().index("A")
     # the whole declaration is the earlier one, not a mix; who A is (its kind, region) stays
     assert (early.stage_min[a], np.isnan(early.ticket_max[a]), early.declared[a]) == (1.0, True, to_day("2011-09-01"))
+    # a version replaced the day it was made: the investor's own row stands for that day
+    same_day = Dataset.from_records(tiny.rounds.records(), links,
+                                    [Investor(id="A", sectors=("biotech",), declared="2011-09-01")],
+                                    revisions=[Investor(id="A", sectors=("web",), declared="2011-09-01")])
+    assert [same_day.before(d).investors.sectors[0] for d in ("2011-03-01", "2012-01-01")] == [("biotech",)] * 2
     # what is known on a day is known on any earlier day from it as from the whole
     for later, earlier in (("2012-01-01", "2011-03-01"), ("2011-03-01", "2011-01-10")):
         chained = data.before(later).before(earlier).investors
