@@ -265,19 +265,24 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
             "ticket_max": None if thesis is None else thesis.ticket_max,
             "summary": "" if thesis is None else thesis.summary,
         }))
-    partnered: dict[int, list[tuple[int, date]]] = defaultdict(list)  # accepted partnerships, with their day
-    for investor_id, incubator_id, answered, made in session.execute(
-            sa.select(Partnership.investor_id, Partnership.incubator_id, Partnership.answered_at,
-                      Partnership.created_at)
-            .where(Partnership.status == PartnershipStatus.ACCEPTED).order_by(Partnership.id)):
-        partnered[investor_id].append((incubator_id, (answered or made).date()))
+    # partnerships accepted, from the day they were (to the day they ended, if they did)
+    partnered: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    for investor_id, incubator_id, status, answered, made, changed in session.execute(
+            sa.select(Partnership.investor_id, Partnership.incubator_id, Partnership.status, Partnership.answered_at,
+                      Partnership.created_at, Partnership.updated_at)
+            .where((Partnership.status == PartnershipStatus.ACCEPTED)
+                   | ((Partnership.status == PartnershipStatus.ENDED) & Partnership.answered_at.is_not(None)))
+            .order_by(Partnership.id)):
+        ended = changed.date() if status == PartnershipStatus.ENDED else None
+        partnered[investor_id].append((incubator_id, (answered or made).date(), ended))
 
     def record(org_id: int, day: date | None) -> InvestorRecord:
         """What the investor declared on ``day`` (None: today): its thesis then, else its first one."""
         held = [declared for made, declared in versions[org_id] if day is None or (made is not None and made <= day)]
         declared = held[-1] if held else versions[org_id][0][1]
         incubators = list(declared["partner_incubators"])
-        incubators += [i for i, on in partnered[org_id] if (day is None or on <= day) and i not in incubators]
+        incubators += [i for i, on, ended in partnered[org_id] if i not in incubators and (
+            ended is None if day is None else on <= day and (ended is None or day < ended))]
         low, high = _band([words.stage_rank[s] for s in declared["stages"]])
         org = orgs[org_id]
         return InvestorRecord(
@@ -291,7 +296,8 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
     current, earlier = [], []
     for org_id, org in orgs.items():
         # from its sign-up on: before its first change it worked with no incubator yet
-        days = sorted({made for made, _ in versions[org_id] if made is not None} | {on for _, on in partnered[org_id]}
+        days = sorted({made for made, _ in versions[org_id] if made is not None}
+                      | {d for _, on, ended in partnered[org_id] for d in (on, ended) if d is not None}
                       | ({org.created_at.date()} if partnered[org_id] else set()))
         current.append(record(org_id, days[-1] if days else None))
         earlier += [record(org_id, day) for day in days[:-1]]

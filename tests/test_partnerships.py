@@ -198,6 +198,31 @@ def test_the_replay_counts_a_partnership_from_the_day_it_was_accepted(session, p
     assert links(date.today() + timedelta(days=1)) == (incubator,)
 
 
+def test_the_replay_counts_an_ended_partnership_on_the_days_it_was_in_force(session, people):
+    """Accepted twenty days ago and ended today: known on the days between, and not today on."""
+    from marketplace import recs
+    from marketplace.models import Investor
+    from marketplace.models.base import utcnow
+
+    session.get(Investor, people["ids"]["partner"]).created_at = utcnow() - timedelta(days=30)
+    row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
+    partnerships.accept(session, actor(people, "incubator"), row.id)
+    session.get(Partnership, row.id).answered_at = utcnow() - timedelta(days=20)
+    session.commit()
+    partnerships.end(session, actor(people, "partner"), row.id)
+    data = recs.dataset(session, date.today())
+    partner, incubator = recs.org_key(people["ids"]["partner"]), recs.org_key(people["ids"]["incubator"])
+
+    def links(day):
+        table = data.before(day).investors
+        return table.incubators[table.id.tolist().index(partner)]
+
+    assert links(date.today() - timedelta(days=25)) == ()
+    assert links(date.today() - timedelta(days=10)) == links(date.today()) == (incubator,)
+    assert links(date.today() + timedelta(days=1)) == ()
+    assert data.investors.incubators[data.investors.id.tolist().index(partner)] == ()  # what it says today
+
+
 def test_the_recommender_counts_partnerships_and_stays(session, people):
     from marketplace import recs
     row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
