@@ -177,50 +177,48 @@ def test_pages_and_others_cannot_act(client, people, run_in, row_counts):
     assert run_in(lambda s: s.get(Partnership, pid).status) == PartnershipStatus.ACCEPTED
 
 
-def test_the_replay_counts_a_partnership_from_the_day_it_was_accepted(session, people):
-    """An investor that joined a month ago and agreed today to work with an incubator: a replayed day
-    before today knows the investor without the link, today's model with it."""
-    from marketplace import recs
+@pytest.fixture
+def accepted(session, people):
+    """The partner investor, signed up a month ago, and the incubator agree today to work together."""
     from marketplace.models import Investor
     from marketplace.models.base import utcnow
 
     session.get(Investor, people["ids"]["partner"]).created_at = utcnow() - timedelta(days=30)
     row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
-    partnerships.accept(session, actor(people, "incubator"), row.id)
-    data = recs.dataset(session, date.today())
-    partner, incubator = recs.org_key(people["ids"]["partner"]), recs.org_key(people["ids"]["incubator"])
+    return partnerships.accept(session, actor(people, "incubator"), row.id).id
 
-    def links(day):
-        table = data.before(day).investors
-        return table.incubators[table.id.tolist().index(partner)]
 
+def replayed_links(session, people):
+    """The incubators the partner works with, as the replay of a day sees them and as it says today;
+    and the incubator's key."""
+    from marketplace import recs
+
+    data, partner = recs.dataset(session, date.today()), recs.org_key(people["ids"]["partner"])
+
+    def links(day=None):
+        table = data if day is None else data.before(day)
+        return table.investors.incubators[table.investors.id.tolist().index(partner)]
+    return links, recs.org_key(people["ids"]["incubator"])
+
+
+def test_the_replay_counts_a_partnership_from_the_day_it_was_accepted(session, people, accepted):
+    """A replayed day before today knows the investor without the link; today's model with it."""
+    links, incubator = replayed_links(session, people)
     assert links(date.today()) == links(date.today() - timedelta(days=29)) == ()
-    assert links(date.today() + timedelta(days=1)) == (incubator,)
+    assert links(date.today() + timedelta(days=1)) == links() == (incubator,)
 
 
-def test_the_replay_counts_an_ended_partnership_on_the_days_it_was_in_force(session, people):
+def test_the_replay_counts_an_ended_partnership_on_the_days_it_was_in_force(session, people, accepted):
     """Accepted twenty days ago and ended today: known on the days between, and not today on."""
-    from marketplace import recs
-    from marketplace.models import Investor
     from marketplace.models.base import utcnow
 
-    session.get(Investor, people["ids"]["partner"]).created_at = utcnow() - timedelta(days=30)
-    row = partnerships.propose(session, actor(people, "partner"), people["ids"]["incubator"])
-    partnerships.accept(session, actor(people, "incubator"), row.id)
-    session.get(Partnership, row.id).answered_at = utcnow() - timedelta(days=20)
+    session.get(Partnership, accepted).answered_at = utcnow() - timedelta(days=20)
     session.commit()
-    partnerships.end(session, actor(people, "partner"), row.id)
-    data = recs.dataset(session, date.today())
-    partner, incubator = recs.org_key(people["ids"]["partner"]), recs.org_key(people["ids"]["incubator"])
-
-    def links(day):
-        table = data.before(day).investors
-        return table.incubators[table.id.tolist().index(partner)]
-
+    partnerships.end(session, actor(people, "partner"), accepted)
+    links, incubator = replayed_links(session, people)
     assert links(date.today() - timedelta(days=25)) == ()
     assert links(date.today() - timedelta(days=10)) == links(date.today()) == (incubator,)
-    assert links(date.today() + timedelta(days=1)) == ()
-    assert data.investors.incubators[data.investors.id.tolist().index(partner)] == ()  # what it says today
+    assert links(date.today() + timedelta(days=1)) == links() == ()
 
 
 def test_the_recommender_counts_partnerships_and_stays(session, people):
