@@ -277,19 +277,20 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
         partnered[investor_id].append((incubator_id, (answered or made).date(), ended))
 
     def record(org_id: int, day: date | None) -> InvestorRecord:
-        """What the investor declared on ``day`` (None: today): its thesis then, else its first one."""
-        held = [declared for made, declared in versions[org_id] if day is None or (made is not None and made <= day)]
+        """What the investor declared on ``day`` (None: it never changed anything): its thesis then,
+        else its first one, and the partnerships in force."""
+        held = [declared for made, declared in versions[org_id] if made is not None and made <= day]
         declared = held[-1] if held else versions[org_id][0][1]
         incubators = list(declared["partner_incubators"])
-        incubators += [i for i, on, ended in partnered[org_id] if i not in incubators and (
-            ended is None if day is None else on <= day and (ended is None or day < ended))]
+        incubators += [i for i, on, ended in partnered[org_id]
+                       if i not in incubators and on <= day and (ended is None or day < ended)]
         low, high = _band([words.stage_rank[s] for s in declared["stages"]])
         org = orgs[org_id]
         return InvestorRecord(
             id=org_key(org_id), kind=org.investor_kind.value, region=words.park.get(org.park_id, ""),
             sectors=tuple(declared["sectors"]), sector_groups=tuple(declared["sector_groups"]),
             stage_min=low, stage_max=high,
-            ticket_min=_float(declared["ticket_min"]), ticket_max=_float(declared["ticket_max"]),
+            ticket_min=declared["ticket_min"], ticket_max=declared["ticket_max"],
             regions=tuple(declared["parks"]), text=declared["summary"], incubators=tuple(map(org_key, incubators)),
             since=org.created_at.date(), declared=day)
 
@@ -302,10 +303,6 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
         current.append(record(org_id, days[-1] if days else None))
         earlier += [record(org_id, day) for day in days[:-1]]
     return current, earlier
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
 
 
 def product_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:
