@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from marketplace.models import (
+    AuditEvent,
     Bank,
     FundingNeed,
     FundingRound,
@@ -38,7 +39,7 @@ from marketplace.models import (
     Startup,
     ThesisRevision,
 )
-from marketplace.models.enums import InteractionAction, NeedStatus, PartnershipStatus, TargetKind
+from marketplace.models.enums import AuditSubject, InteractionAction, NeedStatus, PartnershipStatus, TargetKind
 from marketplace.models.history import investments
 from marketplace.models.listings import (
     capacity_sectors,
@@ -265,16 +266,18 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
             "ticket_max": None if thesis is None else thesis.ticket_max,
             "summary": "" if thesis is None else thesis.summary,
         }))
-    # partnerships accepted, from the day they were (to the day they ended, if they did)
+    # partnerships accepted, from the day they were (to the day they ended, if they did); a pair
+    # that ended and was proposed again keeps one row, so its earlier periods are read from the log
     partnered: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
-    for investor_id, incubator_id, status, answered, made, changed in session.execute(
-            sa.select(Partnership.investor_id, Partnership.incubator_id, Partnership.status, Partnership.answered_at,
-                      Partnership.created_at, Partnership.updated_at)
-            .where((Partnership.status == PartnershipStatus.ACCEPTED)
-                   | ((Partnership.status == PartnershipStatus.ENDED) & Partnership.answered_at.is_not(None)))
+    earlier_periods = _ended_periods(session)
+    for row_id, investor_id, incubator_id, status, answered, made, changed in session.execute(
+            sa.select(Partnership.id, Partnership.investor_id, Partnership.incubator_id, Partnership.status,
+                      Partnership.answered_at, Partnership.created_at, Partnership.updated_at)
             .order_by(Partnership.id)):
-        ended = changed.date() if status == PartnershipStatus.ENDED else None
-        partnered[investor_id].append((incubator_id, (answered or made).date(), ended))
+        partnered[investor_id] += [(incubator_id, on, ended) for on, ended in earlier_periods.get(row_id, [])]
+        if status == PartnershipStatus.ACCEPTED or (status == PartnershipStatus.ENDED and answered is not None):
+            ended = changed.date() if status == PartnershipStatus.ENDED else None
+            partnered[investor_id].append((incubator_id, (answered or made).date(), ended))
 
     def record(org_id: int, day: date | None) -> InvestorRecord:
         """What the investor declared on ``day`` (None: it never changed anything): its thesis then,
@@ -303,6 +306,24 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
         current.append(record(org_id, days[-1] if days else None))
         earlier += [record(org_id, day) for day in days[:-1]]
     return current, earlier
+
+
+def _ended_periods(session: Session) -> dict[int, list[tuple[date, date]]]:
+    """Each partnership's periods in force before it was last proposed, from the audit log (the row
+    itself holds only its latest proposal): (day accepted, day ended)."""
+    periods: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    closed: dict[int, list[tuple[date, date]]] = {}
+    accepted: dict[int, date] = {}
+    for row_id, to_state, at in session.execute(
+            sa.select(AuditEvent.subject_id, AuditEvent.to_state, AuditEvent.created_at)
+            .where(AuditEvent.subject == AuditSubject.PARTNERSHIP).order_by(AuditEvent.id)):
+        if to_state == PartnershipStatus.REQUESTED.value:  # a new proposal: what came before is past
+            closed[row_id] = list(periods[row_id])
+        elif to_state == PartnershipStatus.ACCEPTED.value:
+            accepted[row_id] = at.date()
+        elif to_state == PartnershipStatus.ENDED.value and row_id in accepted:
+            periods[row_id].append((accepted.pop(row_id), at.date()))
+    return closed
 
 
 def product_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:

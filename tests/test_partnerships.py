@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.errors import Conflict, DomainError, NotFound
-from marketplace.models import FundingNeed, Incubator
+from marketplace.models import AuditEvent, FundingNeed, Incubator
 from marketplace.models.enums import PartnershipStatus
 from marketplace.models.relay import IncubationStay, Partnership
 from marketplace.services import deal_flow, partnerships
@@ -219,6 +219,25 @@ def test_the_replay_counts_an_ended_partnership_on_the_days_it_was_in_force(sess
     assert links(date.today() - timedelta(days=25)) == ()
     assert links(date.today() - timedelta(days=10)) == links(date.today()) == (incubator,)
     assert links(date.today() + timedelta(days=1)) == links() == ()
+
+
+def test_the_replay_keeps_the_earlier_period_of_a_partnership_proposed_again(session, people, accepted):
+    """Accepted 28 days ago, ended 20 days ago, proposed again and accepted today: the pair keeps one
+    row, and the replay still knows the first period from the log."""
+    from marketplace.models.base import utcnow
+
+    partnerships.end(session, actor(people, "partner"), accepted)
+    for event in session.scalars(sa.select(AuditEvent).where(AuditEvent.subject_id == accepted)):
+        event.created_at = utcnow() - timedelta(days={"requested": 28, "accepted": 28, "ended": 20}[event.action])
+    session.commit()
+    again = partnerships.propose(session, actor(people, "incubator"), people["ids"]["partner"])
+    assert again.id == accepted
+    partnerships.accept(session, actor(people, "partner"), again.id)
+    links, incubator = replayed_links(session, people)
+    assert links(date.today() - timedelta(days=29)) == ()
+    assert links(date.today() - timedelta(days=25)) == (incubator,)
+    assert links(date.today() - timedelta(days=10)) == links(date.today()) == ()
+    assert links(date.today() + timedelta(days=1)) == links() == (incubator,)
 
 
 def test_the_recommender_counts_partnerships_and_stays(session, people):
