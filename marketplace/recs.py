@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -33,6 +34,7 @@ from marketplace.models import (
     Investor,
     InvestorThesis,
     LoanProduct,
+    OfferRevision,
     Park,
     Sector,
     Stage,
@@ -328,23 +330,29 @@ def _ended_periods(session: Session) -> dict[int, list[tuple[date, date]]]:
 
 def product_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:
     """Active loan products as "investors" (kind ``loan_<kind>``), and each bank as the union of them;
-    and each bank as it was before its latest product (``_unions``)."""
+    and, as they were on each earlier day one of them was launched, changed or withdrawn, the
+    products and the banks (``_unions``)."""
     sectors = _grouped(session, sa.select(product_sectors.c.product_id, product_sectors.c.sector_id))
     stages = _grouped(session, sa.select(product_stages.c.product_id, product_stages.c.stage_id))
     orgs = {row.id: row for row in session.execute(sa.select(Bank.id, Bank.park_id, Bank.created_at))}
+    kept = _offer_versions(session, OfferRevision.product_id)
     out, earlier, banks = [], [], defaultdict(list)
     for p in session.execute(sa.select(LoanProduct.id, LoanProduct.bank_id, LoanProduct.kind, LoanProduct.name,
                                        LoanProduct.name_en, LoanProduct.description, LoanProduct.description_en,
-                                       LoanProduct.amount_min, LoanProduct.amount_max, LoanProduct.created_at)
-                             .where(LoanProduct.is_active).order_by(LoanProduct.id)):
-        low, high = _band([words.stage[s][1] for s in stages.get(p.id, [])])
-        record = InvestorRecord(
-            id=product_key(p.id), kind=f"loan_{p.kind.value}", region=words.park.get(orgs[p.bank_id].park_id, ""),
-            sectors=tuple(words.sector[s][0] for s in sectors.get(p.id, [])), stage_min=low, stage_max=high,
-            ticket_min=float(p.amount_min), ticket_max=float(p.amount_max),
-            text=f"{p.name} {p.name_en or ''} {p.description} {p.description_en or ''}", since=p.created_at.date())
-        out.append(record)
-        banks[p.bank_id].append(record)
+                                       LoanProduct.amount_min, LoanProduct.amount_max, LoanProduct.is_active,
+                                       LoanProduct.created_at)
+                             .order_by(LoanProduct.id)):
+        region, since = words.park.get(orgs[p.bank_id].park_id, ""), p.created_at.date()
+        terms = {"name": p.name, "name_en": p.name_en, "description": p.description,
+                 "description_en": p.description_en, "amount_min": p.amount_min, "amount_max": p.amount_max,
+                 "sectors": [words.sector[s][0] for s in sectors.get(p.id, [])],
+                 "stages": [words.stage[s][0] for s in stages.get(p.id, [])], "is_active": p.is_active}
+        versions = [(day, _product_record(product_key(p.id), p.kind.value, region, held, words, since, day)
+                     if held["is_active"] else None) for day, held in _versions(kept.get(p.id, []), terms, since)]
+        banks[p.bank_id].append(versions)
+        if p.is_active:
+            out.append(_latest(versions))
+            earlier += [record for _, record in versions[:-1] if record is not None]
     for bank_id, bank in sorted(orgs.items()):
         now, before = _unions(org_key(bank_id), "bank", words.park.get(bank.park_id, ""), banks.get(bank_id, []),
                               bank.created_at.date())
@@ -353,11 +361,24 @@ def product_records(session: Session, words: _Words) -> tuple[list[InvestorRecor
     return out, earlier
 
 
+def _product_record(key: str, kind: str, region: str, terms: dict, words: _Words, since: date,
+                    day: date) -> InvestorRecord:
+    """A loan product in its terms (taxonomy codes, as ``offer_revisions`` keeps them)."""
+    low, high = _band([words.stage_rank[s] for s in terms["stages"]])
+    return InvestorRecord(
+        id=key, kind=f"loan_{kind}", region=region, sectors=tuple(terms["sectors"]), stage_min=low, stage_max=high,
+        ticket_min=float(terms["amount_min"]), ticket_max=float(terms["amount_max"]),
+        text=f"{terms['name']} {terms['name_en'] or ''} {terms['description']} {terms['description_en'] or ''}",
+        since=since, declared=day)
+
+
 def capacity_records(session: Session, words: _Words) -> tuple[list[InvestorRecord], list[InvestorRecord]]:
     """Incubation capacities as "investors" (kind ``capacity``), and each incubator as their union;
-    and each incubator as it was before its latest capacity (``_unions``)."""
+    and, as they were on each earlier day one of them was offered or changed, the capacities and the
+    incubators (``_unions``)."""
     sectors = _grouped(session, sa.select(capacity_sectors.c.capacity_id, capacity_sectors.c.sector_id))
     orgs = {row.id: row for row in session.execute(sa.select(Incubator.id, Incubator.park_id, Incubator.created_at))}
+    kept = _offer_versions(session, OfferRevision.capacity_id)
     out, earlier, incubators = [], [], defaultdict(list)
     for c in session.execute(sa.select(IncubationCapacity.id, IncubationCapacity.incubator_id,
                                        IncubationCapacity.title, IncubationCapacity.title_en,
@@ -365,19 +386,55 @@ def capacity_records(session: Session, words: _Words) -> tuple[list[InvestorReco
                                        IncubationCapacity.stage_min_id, IncubationCapacity.stage_max_id,
                                        IncubationCapacity.created_at)
                              .order_by(IncubationCapacity.id)):
-        record = InvestorRecord(
-            id=capacity_key(c.id), kind="capacity", region=words.park.get(orgs[c.incubator_id].park_id, ""),
-            sectors=tuple(words.sector[s][0] for s in sectors.get(c.id, [])),
-            stage_min=float(words.stage[c.stage_min_id][1]), stage_max=float(words.stage[c.stage_max_id][1]),
-            text=f"{c.title} {c.title_en or ''} {c.conditions} {c.conditions_en or ''}", since=c.created_at.date())
-        out.append(record)
-        incubators[c.incubator_id].append(record)
+        region, since = words.park.get(orgs[c.incubator_id].park_id, ""), c.created_at.date()
+        terms = {"title": c.title, "title_en": c.title_en, "conditions": c.conditions,
+                 "conditions_en": c.conditions_en, "sectors": [words.sector[s][0] for s in sectors.get(c.id, [])],
+                 "stage_min": words.stage[c.stage_min_id][0], "stage_max": words.stage[c.stage_max_id][0]}
+        versions = [(day, _capacity_record(capacity_key(c.id), region, held, words, since, day))
+                    for day, held in _versions(kept.get(c.id, []), terms, since)]
+        out.append(_latest(versions))
+        earlier += [record for _, record in versions[:-1]]
+        incubators[c.incubator_id].append(versions)
     for incubator_id, incubator in sorted(orgs.items()):
         now, before = _unions(org_key(incubator_id), "incubator", words.park.get(incubator.park_id, ""),
                               incubators.get(incubator_id, []), incubator.created_at.date())
         out.append(now)
         earlier += before
     return out, earlier
+
+
+def _capacity_record(key: str, region: str, terms: dict, words: _Words, since: date, day: date) -> InvestorRecord:
+    """An incubation capacity in its terms (taxonomy codes, as ``offer_revisions`` keeps them)."""
+    return InvestorRecord(
+        id=key, kind="capacity", region=region, sectors=tuple(terms["sectors"]),
+        stage_min=float(words.stage_rank[terms["stage_min"]]), stage_max=float(words.stage_rank[terms["stage_max"]]),
+        text=f"{terms['title']} {terms['title_en'] or ''} {terms['conditions']} {terms['conditions_en'] or ''}",
+        since=since, declared=day)
+
+
+def _offer_versions(session: Session, column) -> dict[int, list[tuple[date, date, dict]]]:
+    """The versions of each offer its owner replaced, oldest first: (declared, replaced, terms)."""
+    out: dict[int, list[tuple[date, date, dict]]] = defaultdict(list)
+    for offer_id, declared, replaced, terms in session.execute(
+            sa.select(column, OfferRevision.declared_at, OfferRevision.replaced_at, OfferRevision.terms)
+            .where(column.is_not(None)).order_by(OfferRevision.replaced_at, OfferRevision.id)):
+        out[offer_id].append((declared.date(), replaced.date(), terms))
+    return out
+
+
+def _versions(kept: list[tuple[date, date, dict]], terms: dict, since: date) -> list[tuple[date, dict]]:
+    """An offer's terms from the day each version was declared, its current ``terms`` last (declared
+    when the last kept version was replaced, else when the offer was made). On a day with several
+    versions, the day's last stands."""
+    versions = [(declared, held) for declared, _, held in kept] + [(kept[-1][1] if kept else since, terms)]
+    return list({day: held for day, held in versions}.items())
+
+
+def _latest(versions: list[tuple[date, InvestorRecord | None]]) -> InvestorRecord:
+    """An offer as it reads today, declared on the day of its latest version if it has earlier ones."""
+    record = versions[-1][1]
+    assert record is not None
+    return record if len(versions) > 1 else replace(record, declared=None)
 
 
 def offer_keys(session: Session) -> dict[str, tuple[str, ...]]:
@@ -393,13 +450,18 @@ def offer_keys(session: Session) -> dict[str, tuple[str, ...]]:
     return {key: tuple(offers) for key, offers in out.items()}
 
 
-def _unions(key: str, kind: str, region: str, offers: list[InvestorRecord],
+def _unions(key: str, kind: str, region: str, offers: list[list[tuple[date, InvestorRecord | None]]],
             since: date) -> tuple[InvestorRecord, list[InvestorRecord]]:
-    """An organization described by all its offers together, declared on the day of its latest; and by
-    those it had on each earlier day one was added, so that the replay of a day before a bank's
-    biotech product was launched does not describe the bank as lending to biotech."""
-    days = sorted({o.since for o in offers})
-    unions = [_union(key, kind, region, [o for o in offers if o.since <= day], since, day) for day in days]
+    """An organization described by all its offers together, declared on the day of its latest
+    change; and by those it had on each earlier day one was made, changed or withdrawn (None), so that
+    the replay of a day before a bank's biotech product was launched does not describe the bank as
+    lending to biotech."""
+    days = sorted({day for versions in offers for day, _ in versions})
+
+    def held(day: date) -> list[InvestorRecord]:
+        now = [[record for made, record in versions if made <= day] for versions in offers]
+        return [records[-1] for records in now if records and records[-1] is not None]
+    unions = [_union(key, kind, region, held(day), since, day) for day in days]
     return (unions[-1] if unions else _union(key, kind, region, [], since, None)), unions[:-1]
 
 

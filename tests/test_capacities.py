@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from marketplace.models import IncubationCapacity
+from marketplace.models import IncubationCapacity, OfferRevision
 from tests.conftest import PASSWORD
 from tests.helpers import field_errors, log_in, submit
 from tests.offer_helpers import EN, bearer, org_id
@@ -169,6 +169,19 @@ def test_closing_and_opening_again_from_the_list(client, incubator, run_in):
     assert "Closed" in client.get("/incubator/capacities", headers=EN).get_data(as_text=True)
     submit(client, "/incubator/capacities", {}, action=f"/incubator/capacities/{made['id']}/reopen")
     assert run_in(lambda s: s.get(IncubationCapacity, made["id"]).is_open) is True
+    # each replaced version is kept for the recommender's replay: open, then closed
+    kept = run_in(lambda s: [(r.capacity_id, r.terms["is_open"], r.terms["sectors"]) for r in s.scalars(
+        sa.select(OfferRevision).order_by(OfferRevision.id))])
+    assert kept == [(made["id"], True, sorted(OFFER["sectors"])), (made["id"], False, sorted(OFFER["sectors"]))]
+
+
+def test_a_change_of_nothing_or_a_refused_one_keeps_no_version(client, incubator, run_in, row_counts):
+    made = offer(client, incubator, OFFER)
+    url = f"/api/v1/capacities/{made['id']}"
+    assert client.patch(url, json={"title": OFFER["title"]}, headers=incubator["headers"]).status_code == 200
+    before = row_counts()
+    assert client.patch(url, json={"stage_min": "series_b"}, headers=incubator["headers"]).status_code == 422
+    assert row_counts() == before and before["offer_revisions"] == 0
 
 
 def test_an_empty_list_says_so(client, incubator):

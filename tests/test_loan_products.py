@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from marketplace.models import LoanProduct
+from marketplace.models import LoanProduct, OfferRevision
 from marketplace.models.listings import product_investor_kinds, product_tiers
 from tests.conftest import PASSWORD
 from tests.helpers import field_errors, log_in, submit
@@ -189,6 +189,28 @@ def test_a_patch_changes_what_it_names_and_a_new_kind_needs_its_own_terms(client
     assert tiers == ["little_giant", "specialised"]
 
 
+def test_a_change_keeps_the_version_it_replaced_and_a_change_of_nothing_keeps_none(client, bank, run_in,
+                                                                                      row_counts):
+    """The recommender's replay reads a bank's products as they read on each earlier day."""
+    product = publish(client, bank, LINKED)
+    url = f"/api/v1/loan-products/{product['id']}"
+    assert client.patch(url, json={"name": LINKED["name"]}, headers=bank["headers"]).status_code == 200
+    before = row_counts()
+    assert client.patch(url, json={"amount_max": 1}, headers=bank["headers"]).status_code == 422
+    assert row_counts() == before and before["offer_revisions"] == 0
+    client.patch(url, json={"amount_max": 80_000_000, "sectors": ["biomedicine"]}, headers=bank["headers"])
+    log_in(client, bank["email"], PASSWORD)
+    submit(client, "/bank/products", {}, action=f"/bank/products/{product['id']}/withdraw")
+    versions = run_in(lambda s: [(r.product_id, r.declared_at, r.replaced_at, r.terms) for r in s.scalars(
+        sa.select(OfferRevision).order_by(OfferRevision.id))])
+    assert [v[0] for v in versions] == [product["id"]] * 2
+    first, second = (v[3] for v in versions)
+    assert (first["amount_max"], first["sectors"], first["is_active"]) == (50_000_000, ["integrated_circuits"], True)
+    assert (second["amount_max"], second["sectors"], second["is_active"]) == (80_000_000, ["biomedicine"], True)
+    assert first["stages"] == ["pre_a", "series_a"] and first["loan_to_equity_ratio"] == "0.3"
+    assert versions[0][2] == versions[1][1]  # the second version was declared when it replaced the first
+
+
 # --- Pages ----------------------------------------------------------------------------------
 
 FORM = {"kind": "ip_pledge", "name": "专利快贷", "description": "最快5个工作日审批", "amount_min": "50",
@@ -246,6 +268,12 @@ def test_the_edit_form_shows_the_stored_terms_and_saves_changes(client, bank, ru
     page = client.get(f"/bank/products/{product['id']}/edit", headers=EN).get_data(as_text=True)
     assert 'value="200"' in page and 'value="5000"' in page and 'value="3.2"' in page and 'value="30"' in page
     assert re.search(r'value="guidance_fund"\s+id="[\w-]+"\s+checked', page)
+    as_shown = {"kind": "linked", "name": LINKED["name"], "amount_min": "200", "amount_max": "5000",
+                "rate_min": "3.2", "rate_max": "4.2", "term_months": "36", "stages": LINKED["stages"],
+                "loan_to_equity_ratio": "30", "warrant_coverage": "10", "investor_kinds": LINKED["investor_kinds"],
+                "tiers": LINKED["tiers"], "sectors": LINKED["sectors"]}
+    assert submit(client, f"/bank/products/{product['id']}/edit", as_shown).status_code == 302
+    assert run_in(lambda s: s.scalar(sa.select(sa.func.count()).select_from(OfferRevision))) == 0
     form = {"kind": "linked", "name": "投贷联动贷 2.0", "amount_min": "200", "amount_max": "8000", "rate_min": "3.1",
             "rate_max": "4", "term_months": "36", "loan_to_equity_ratio": "50", "investor_kinds": ["cvc"]}
     response = submit(client, f"/bank/products/{product['id']}/edit", form)
@@ -253,6 +281,7 @@ def test_the_edit_form_shows_the_stored_terms_and_saves_changes(client, bank, ru
     stored = run_in(lambda s: (lambda p: (p.name, p.loan_to_equity_ratio, p.warrant_coverage, p.amount_max,
                                           p.sectors))(s.get(LoanProduct, product["id"])))
     assert stored == ("投贷联动贷 2.0", Decimal("0.5"), None, 80_000_000, [])
+    assert run_in(lambda s: s.scalar(sa.select(OfferRevision.terms)))["name"] == LINKED["name"]
 
 
 def test_withdrawing_and_publishing_again_from_the_list(client, bank, run_in):

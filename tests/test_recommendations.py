@@ -21,6 +21,7 @@ from marketplace.models import (
     FundingNeed,
     FundingRound,
     IncubationCapacity,
+    Incubator,
     Interaction,
     IPAsset,
     Investor,
@@ -35,7 +36,7 @@ from marketplace.models.enums import (InteractionAction, Instrument, InvestorKin
                                       NeedStatus, TargetKind)
 from marketplace.models.history import investments
 from marketplace.models.organizations import startup_sectors
-from marketplace.services import matching, recommendations, theses
+from marketplace.services import capacities, loan_products, matching, recommendations, theses
 from marketplace.services import needs as need_service
 from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.theses import ThesisInput
@@ -378,6 +379,63 @@ def test_the_replay_describes_a_bank_by_the_products_it_had_on_the_day(session):
     assert declared(TODAY) == declared(TODAY - timedelta(days=99)) == (("integrated_circuits",), 5 * M, False)
     assert declared(TODAY + timedelta(days=1)) == (("biomedicine", "integrated_circuits"), 30 * M, True)
     assert recs.product_key(bio.id) not in data.before(TODAY).investors.id.tolist()
+
+
+def test_the_replay_describes_a_bank_by_its_products_as_they_read_on_the_day(session):
+    """For a hundred days a bank lent to chip companies up to 5M and to AI companies; today it turned
+    the chip line to biotech up to 30M and withdrew the AI line. A replayed day before today sees the
+    chip and AI lines, today's model the biotech line alone."""
+    long_ago = datetime.combine(TODAY - timedelta(days=100), datetime.min.time(), UTC)
+    bank = Bank(name="浦江银行", created_at=long_ago - timedelta(days=100))
+    lines = [LoanProduct(bank=bank, kind=LoanKind.CREDIT, name=name, amount_min=1 * M, amount_max=5 * M,
+                         rate_min_bps=350, rate_max_bps=500, term_months=12, created_at=long_ago)
+             for name in ("Chip credit line", "AI credit line")]
+    lines[0].sectors = [by_code(session, Sector, "integrated_circuits")]
+    lines[1].sectors = [by_code(session, Sector, "artificial_intelligence")]
+    session.add_all([bank, *lines])
+    session.commit()
+    loan_products.update(session, bank.id, lines[0].id, {"name": "Biotech credit line", "amount_max": 30 * M,
+                                                         "sectors": ["biomedicine"]})
+    loan_products.set_active(session, bank.id, lines[1].id, False)
+    data = recs.dataset(session, TODAY)
+
+    def declared(key, day):
+        table = data.before(day).investors
+        i = table.id.tolist().index(key)
+        return table.sectors[i], table.ticket_max[i], "Biotech" in table.text[i]
+
+    before = (("artificial_intelligence", "integrated_circuits"), 5 * M, False)
+    assert declared(recs.org_key(bank.id), TODAY) == declared(recs.org_key(bank.id), TODAY - timedelta(days=99)) \
+        == before
+    assert declared(recs.org_key(bank.id), TODAY + timedelta(days=1)) == (("biomedicine",), 30 * M, True)
+    chip_line = recs.product_key(lines[0].id)
+    assert declared(chip_line, TODAY) == (("integrated_circuits",), 5 * M, False)
+    assert declared(chip_line, TODAY + timedelta(days=1)) == (("biomedicine",), 30 * M, True)
+    assert recs.product_key(lines[1].id) not in data.investors.id.tolist()
+
+
+def test_the_replay_describes_an_incubator_by_its_capacities_as_they_read_on_the_day(session):
+    """An incubator offered seats to chip startups for a hundred days and opened them to biomedicine
+    today: a replayed day before today sees chips only."""
+    long_ago = datetime.combine(TODAY - timedelta(days=100), datetime.min.time(), UTC)
+    hub = Incubator(name="张江孵化器", created_at=long_ago)
+    seats = IncubationCapacity(incubator=hub, title="芯片接力孵化", stage_min=by_code(session, Stage, "seed"),
+                               stage_max=by_code(session, Stage, "series_a"), seats_total=5,
+                               starts_on=TODAY - timedelta(days=100), ends_on=TODAY + timedelta(days=200),
+                               created_at=long_ago)
+    seats.sectors = [by_code(session, Sector, "integrated_circuits")]
+    session.add_all([hub, seats])
+    session.commit()
+    capacities.update(session, hub.id, seats.id, {"sectors": ["integrated_circuits", "biomedicine"]})
+    data = recs.dataset(session, TODAY)
+
+    def sectors(key, day):
+        table = data.before(day).investors
+        return table.sectors[table.id.tolist().index(key)]
+
+    for key in (recs.org_key(hub.id), recs.capacity_key(seats.id)):
+        assert sectors(key, TODAY) == sectors(key, TODAY - timedelta(days=99)) == ("integrated_circuits",)
+        assert set(sectors(key, TODAY + timedelta(days=1))) == {"biomedicine", "integrated_circuits"}
 
 
 def test_marked_needs_are_found_again_and_a_dismissed_one_is_brought_back(client, run_in, market):

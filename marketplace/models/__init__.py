@@ -18,6 +18,7 @@ from marketplace.models.listings import (
     IPAsset,
     LoanProduct,
     PledgeRate,
+    OfferRevision,
     ThesisRevision,
 )
 from marketplace.models.organizations import (
@@ -36,7 +37,8 @@ from marketplace.models.users import ApiToken, Invitation, User
 
 __all__ = [
     "Base", "Interaction", "FundingNeed", "IncubationCapacity", "InvestorThesis", "IPAsset",
-    "LoanProduct", "PledgeRate", "ThesisRevision", "ORG_CLASSES", "Bank", "Incubator", "Investor", "Organization",
+    "LoanProduct", "PledgeRate", "OfferRevision", "ThesisRevision", "ORG_CLASSES", "Bank", "Incubator", "Investor",
+    "Organization",
     "ParkOperator", "Startup", "StartupTier", "Park", "Sector", "Stage", "Tag", "TaxonomyVersion",
     "Invitation", "User", "ApiToken", "FundingRound", "investments",
     "AuditEvent", "AuditParty", "Notification", "NotificationSetting", "Introduction", "IntroMessage",

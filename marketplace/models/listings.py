@@ -292,3 +292,20 @@ class IncubationCapacity(Timestamped, Base):
 
     def display_conditions(self, locale: str) -> str:
         return in_language(self.conditions, self.conditions_en, locale)
+
+
+class OfferRevision(Base):
+    """A loan product or an incubation capacity as it stood before its owner changed it (withdrawal
+    and reopening included), in the service's own terms (taxonomy codes, money in yuan). The
+    recommender's replay describes a bank or an incubator by the offers it had on each replayed day."""
+
+    __tablename__ = "offer_revisions"
+    __table_args__ = (sa.CheckConstraint("(product_id IS NULL) <> (capacity_id IS NULL)", name="one_offer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("loan_products.id", ondelete="CASCADE"), index=True)
+    capacity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("incubation_capacities.id", ondelete="CASCADE"), index=True)
+    declared_at: Mapped[datetime]  # when this version was saved
+    replaced_at: Mapped[datetime]  # when the next one replaced it
+    terms: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

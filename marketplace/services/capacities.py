@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from marketplace.errors import NotFound
 from marketplace.models import IncubationCapacity, Incubator, Sector, Stage
-from marketplace.services import relay
+from marketplace.services import offer_revisions, relay
 from marketplace.services.audit import Actor
 from marketplace.services.listing_common import (
     FieldErrors,
@@ -82,7 +82,8 @@ def _check(session: Session, terms: CapacityTerms, *, seats_taken: int, errors: 
     return _Checked(terms, sectors, stage_min, stage_max)
 
 
-def _write(session: Session, capacity: IncubationCapacity, checked: _Checked) -> IncubationCapacity:
+def _write(session: Session, capacity: IncubationCapacity, checked: _Checked,
+           before: CapacityTerms | None = None) -> IncubationCapacity:
     terms = checked.terms
     for name in ("title", "title_en", "seats_total", "starts_on", "ends_on", "conditions", "conditions_en",
                  "is_open"):
@@ -92,6 +93,8 @@ def _write(session: Session, capacity: IncubationCapacity, checked: _Checked) ->
     capacity.stage_max = checked.stage_max
     session.add(capacity)
     relay.fill_from_waitlist(session, capacity, Actor(capacity.incubator_id))  # seats added, or reopened
+    if before is not None:
+        offer_revisions.keep(session, capacity, before, terms_of(capacity))
     session.commit()
     return capacity
 
@@ -110,16 +113,18 @@ def create(session: Session, incubator_id: int, terms: CapacityTerms, *, today: 
 def update(session: Session, incubator_id: int, capacity_id: int, changes: Mapping[str, Any]) -> IncubationCapacity:
     """Change the named terms of the incubator's own offer; seats already taken stay taken."""
     capacity = own(session, incubator_id, capacity_id, lock=True)
-    checked = _check(session, replace(terms_of(capacity), **changes), seats_taken=capacity.seats_taken,
-                     errors=FieldErrors())
-    return _write(session, capacity, checked)
+    before = terms_of(capacity)
+    checked = _check(session, replace(before, **changes), seats_taken=capacity.seats_taken, errors=FieldErrors())
+    return _write(session, capacity, checked, before)
 
 
 def set_open(session: Session, incubator_id: int, capacity_id: int, is_open: bool) -> IncubationCapacity:
     """Close an offer to new startups, or open it again, as its terms stand."""
     capacity = own(session, incubator_id, capacity_id, lock=True)
+    before = terms_of(capacity)
     capacity.is_open = is_open
     relay.fill_from_waitlist(session, capacity, Actor(incubator_id))
+    offer_revisions.keep(session, capacity, before, terms_of(capacity))
     session.commit()
     return capacity
 

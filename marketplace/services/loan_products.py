@@ -19,6 +19,7 @@ from marketplace.errors import NotFound
 from marketplace.models import Bank, LoanProduct, PledgeRate, Sector, Stage
 from marketplace.models.enums import EnterpriseTier, InvestorKind, IPKind, LoanKind
 from marketplace.models.listings import product_investor_kinds, product_tiers
+from marketplace.services import offer_revisions
 from marketplace.services.listing_common import (
     FieldErrors,
     Page,
@@ -182,7 +183,7 @@ def _replace_values(session: Session, table: sa.Table, product_id: int, column: 
 
 
 def _write(session: Session, product: LoanProduct, terms: LoanTerms, sectors: list[Sector],
-           stages: list[Stage]) -> ProductListing:
+           stages: list[Stage], before: LoanTerms | None = None) -> ProductListing:
     for name in ("kind", "name", "name_en", "description", "description_en", "amount_min", "amount_max",
                  "rate_min_bps", "rate_max_bps", "term_months", "min_months_operating", "loan_to_equity_ratio",
                  "warrant_coverage", "min_remaining_life_months", "is_active"):
@@ -198,8 +199,11 @@ def _write(session: Session, product: LoanProduct, terms: LoanTerms, sectors: li
     session.flush()
     _replace_values(session, product_tiers, product.id, "tier", terms.tiers)
     _replace_values(session, product_investor_kinds, product.id, "investor_kind", terms.investor_kinds)
+    listing = _listings(session, [product])[0]
+    if before is not None:
+        offer_revisions.keep(session, product, before, terms_of(listing))
     session.commit()
-    return _listings(session, [product])[0]
+    return listing
 
 
 def create(session: Session, bank_id: int, terms: LoanTerms) -> ProductListing:
@@ -212,14 +216,17 @@ def create(session: Session, bank_id: int, terms: LoanTerms) -> ProductListing:
 def update(session: Session, bank_id: int, product_id: int, changes: Mapping[str, Any]) -> ProductListing:
     """Change the named terms of the bank's own product; the result is checked as a whole."""
     listing = own(session, bank_id, product_id, lock=True)
-    terms, sectors, stages = _check(session, replace(terms_of(listing), **changes))
-    return _write(session, listing.product, terms, sectors, stages)
+    before = terms_of(listing)
+    terms, sectors, stages = _check(session, replace(before, **changes))
+    return _write(session, listing.product, terms, sectors, stages, before)
 
 
 def set_active(session: Session, bank_id: int, product_id: int, active: bool) -> ProductListing:
     """Withdraw a product from the marketplace, or put it back, as its terms stand."""
     listing = own(session, bank_id, product_id, lock=True)
+    before = terms_of(listing)
     listing.product.is_active = active
+    offer_revisions.keep(session, listing.product, before, terms_of(listing))
     session.commit()
     return listing
 
