@@ -1,7 +1,7 @@
 """The database itself refuses impossible rows, whatever code writes them."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from marketplace.models import (
     InvestorThesis,
     IPAsset,
     LoanProduct,
+    OfferRevision,
     Organization,
     PledgeRate,
     Stage,
@@ -88,6 +89,23 @@ def test_a_sound_linked_loan_is_stored(session):
                                     {"kind": LoanKind.IP_PLEDGE, "min_remaining_life_months": None}])
 def test_impossible_loan_products_are_refused(session, fields):
     refused(session, LoanProduct(bank=Bank(name="科技支行"), **(LINKED_LOAN | fields)))
+
+
+@pytest.mark.parametrize("offers", [(), ("product", "capacity")])
+def test_an_offer_version_belongs_to_exactly_one_offer(session, offers):
+    """A kept version of a loan product or a capacity names one of them, not both, not neither."""
+    product = LoanProduct(bank=Bank(name="科技支行"), **LINKED_LOAN)
+    capacity = IncubationCapacity(incubator=Incubator(name="孵化器"), title="接力孵化", stage_min=stage(session),
+                                  stage_max=stage(session, "series_a"), seats_total=10, starts_on=date(2026, 1, 1),
+                                  ends_on=date(2026, 12, 31))
+    session.add_all([product, capacity])
+    session.flush()
+    owners = {"product_id": product.id, "capacity_id": capacity.id}
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    session.add(OfferRevision(product_id=product.id, declared_at=now, replaced_at=now, terms={}))
+    session.flush()
+    refused(session, OfferRevision(**{f"{o}_id": owners[f"{o}_id"] for o in offers}, declared_at=now,
+                                   replaced_at=now, terms={}))
 
 
 def test_a_pledge_rate_above_one_is_refused(session):
