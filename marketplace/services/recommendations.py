@@ -23,7 +23,6 @@ from marketplace.services import (
 from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS, Match, Reason
 
-
 HIGHLIGHTS = 3  # the best matches a home page shows, above the link to the whole ranked list
 
 

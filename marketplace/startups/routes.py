@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.access import role_required
-from marketplace.deals.forms import IntroRequestForm
 from marketplace.api.needs import deck_response
+from marketplace.deals.forms import IntroRequestForm
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.forms import Form
