@@ -19,7 +19,7 @@ from marketplace.models import IncubationCapacity, LoanProduct, OfferRevision
 from marketplace.models.base import utcnow
 
 
-def plain(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     """Terms as JSON: codes and numbers as text where JSON has no type for them, sets sorted."""
     if isinstance(value, Enum):
         return value.value
@@ -28,16 +28,16 @@ def plain(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(plain(k)): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(plain(kv[0])))}
+        return {str(_plain(k)): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(_plain(kv[0])))}
     if isinstance(value, list | tuple):
-        return sorted(plain(v) for v in value)
+        return sorted(_plain(v) for v in value)
     return value
 
 
 def keep(session: Session, offer: LoanProduct | IncubationCapacity, before: Any, after: Any) -> None:
     """Add the version ``before`` (a terms dataclass) if ``after`` differs from it; the caller commits."""
-    was = plain(asdict(before))
-    if was == plain(asdict(after)):
+    was = _plain(asdict(before))
+    if was == _plain(asdict(after)):
         return
     owner = {"product_id": offer.id} if isinstance(offer, LoanProduct) else {"capacity_id": offer.id}
     column = OfferRevision.product_id if isinstance(offer, LoanProduct) else OfferRevision.capacity_id
