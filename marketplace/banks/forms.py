@@ -21,13 +21,9 @@ from marketplace.auth.forms import REQUIRED
 from marketplace.forms import Form
 from marketplace.models.enums import EnterpriseTier, InvestorKind, IPKind, LoanKind
 from marketplace.services import loan_products as rules
+from marketplace.services.listing_common import plain
 from marketplace.services.loan_products import ProductListing
 from marketplace.wan import WAN, to_wan, to_yuan
-
-
-def plain(value: Decimal) -> Decimal:
-    """``value`` without trailing zeros and without an exponent: 30, not 30.000 or 3E+1."""
-    return Decimal(format(value.normalize(), "f"))
 
 
 def finite(form: Any, field: Any) -> None:

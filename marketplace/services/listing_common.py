@@ -1,5 +1,6 @@
 """What the services that write offers and profiles share: field errors collected in one
-pass, taxonomy codes turned into rows, checked text, and newest-first keyset pages."""
+pass, taxonomy codes turned into rows, checked text, decimals written plainly, and newest-first
+keyset pages."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -124,6 +125,11 @@ class Page(Generic[T]):
 
     items: list[T]
     next_after: int | None
+
+
+def plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros and without an exponent: 30, not 30.000 or 3E+1."""
+    return Decimal(format(value.normalize(), "f"))
 
 
 MAX_ID = 2**31 - 1

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.models import IncubationCapacity, LoanProduct, OfferRevision
 from marketplace.models.base import utcnow
+from marketplace.services.listing_common import plain
 
 
 def _plain(value: Any) -> Any:
@@ -24,7 +25,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 0.300 as stored and 0.3 as typed are one rate
+        return str(plain(value))  # 0.300 as stored and 0.3 as typed are one rate
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, dict):
