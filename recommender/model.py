@@ -408,8 +408,11 @@ class LearnedRanker(BaseRanker):
     def _fit_net(self, features, labels, weights) -> NeuralNet | None:
         if not self.net_hidden or self.net_weight == 0:
             return None
-        net = MLPClassifier(hidden_layer_sizes=tuple(self.net_hidden), alpha=self.net_alpha, batch_size=1024,
-                            max_iter=self.net_epochs, random_state=self.random_state)
+        # batches of 1,024 pairs, or one batch of them all on a small marketplace (as scikit-learn
+        # would clip it, without its warning)
+        net = MLPClassifier(hidden_layer_sizes=tuple(self.net_hidden), alpha=self.net_alpha,
+                            batch_size=min(1024, len(labels)), max_iter=self.net_epochs,
+                            random_state=self.random_state)
         with warnings.catch_warnings():  # a fixed number of passes, by design
             warnings.simplefilter("ignore", ConvergenceWarning)
             with threadpool_limits(self.n_threads, user_api="blas"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,8 @@ from recommender.base import BaseRanker
 from recommender.baselines import PopularityRanker, ProfileRanker, RandomRanker, SectorStageRanker
 from recommender.model import LearnedRanker
 from recommender.rank import rank_investors, rank_rounds
-from recommender.records import Round, RoundTable
+from recommender.records import Round, RoundTable, add_years
+from recommender.synthetic import make_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,6 +112,16 @@ def test_scoring_before_fitting_is_refused(test_rounds, candidates):
     for ranker in RANKERS:
         with pytest.raises(NotFittedError):
             clone(ranker).score(test_rounds, candidates)
+
+
+@pytest.mark.parametrize("ranker", RANKERS, ids=name)
+def test_a_small_marketplace_fits_without_warnings(ranker):
+    """A park's first weeks: a few hundred interactions. `flask recs train` should print its figures,
+    not scikit-learn's complaints about batch sizes or empty folds."""
+    small = make_dataset(300, seed=11)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clone(ranker).fit(small.before(add_years(small.as_of, -1)))
 
 
 def test_no_ranker_pulls_in_the_web_app():
