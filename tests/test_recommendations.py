@@ -49,8 +49,8 @@ EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
 TODAY = date.today()
 
-WRITE_ROUTES = ["/matches/needs/<int:need_id>/save", "/matches/needs/<int:need_id>/dismiss",
-                "/matches/needs/<int:need_id>/clear"]
+LISTS = "'needs', 'investors', 'loan-products', 'capacities', 'startups'"
+WRITE_ROUTES = [f"/matches/<any({LISTS}):list_name>/<int:item_id>/{action}" for action in ("save", "dismiss", "clear")]
 
 
 def org(session, email):
@@ -526,6 +526,126 @@ def test_marks_on_a_missing_need_write_nothing_and_other_sides_are_refused(clien
     token = csrf_token(client, "/startup/")
     for action in ("save", "dismiss", "clear"):
         assert client.post(f"/matches/needs/{ids['bio_need']}/{action}", data={"csrf_token": token}).status_code == 403
+    assert row_counts() == before
+
+
+def match_titles(html):
+    return [unescape(t) for t in re.findall(r'data-testid="match-title">(.*?)<', html)]
+
+
+def marked_titles(html):
+    return [unescape(t) for t in re.findall(r'data-testid="marked-title">(.*?)<', html)]
+
+
+def marks_by(run_in, org_id):
+    return run_in(lambda s: sorted((i.target_kind, i.target_id, i.action) for i in s.scalars(
+        sa.select(Interaction).where(Interaction.organization_id == org_id))))
+
+
+def test_a_startup_sets_aside_an_investor_and_a_loan_and_brings_them_back(app, client, run_in, market):
+    """Every tab of a startup's matches takes save and dismiss; a dismissed match leaves that startup's
+    list (page, home and API) and no one else's, and comes back from "Marked"."""
+    emails, ids = market
+    log_in(client, emails["biotech"], PASSWORD)
+    token = csrf_token(client, "/matches/")
+    assert match_titles(client.get("/matches/", headers=EN).get_data(as_text=True))[0] == "Helix Bio Fund"
+    gone = client.post(f"/matches/investors/{ids['bio_investor']}/dismiss",
+                       data={"csrf_token": token, "next": "/matches/"}, headers=EN, follow_redirects=True)
+    page = gone.get_data(as_text=True)
+    assert "Set aside: it will not be shown in this ranked list again." in page
+    assert "Helix Bio Fund" not in match_titles(page) and len(match_titles(page)) == 1
+    client.post(f"/matches/investors/{ids['chip_investor']}/save", data={"csrf_token": token}, headers=EN)
+    assert 'data-testid="unsave"' in client.get("/matches/", headers=EN).get_data(as_text=True)
+    client.post(f"/matches/loan-products/{ids['credit']}/dismiss", data={"csrf_token": token}, headers=EN)
+    loans = client.get("/matches/?tab=loan-products", headers=EN).get_data(as_text=True)
+    assert match_titles(loans) == ["Antibody patent loan"]
+    assert marks_by(run_in, ids["bio"]) == sorted([
+        (TargetKind.ORGANIZATION, ids["bio_investor"], InteractionAction.DISMISS),
+        (TargetKind.ORGANIZATION, ids["chip_investor"], InteractionAction.SAVE),
+        (TargetKind.LOAN_PRODUCT, ids["credit"], InteractionAction.DISMISS)])
+    # the API and the home page rank the same list
+    api = client.get("/api/v1/recommendations/investors", headers=bearer(app, emails["biotech"])).get_json()
+    assert [i["investor"]["id"] for i in api["items"]] == [ids["chip_investor"]]
+    home = client.get("/startup/", headers=EN).get_data(as_text=True)
+    assert "Helix Bio Fund" not in home.split('data-testid="best-matches"')[1].split("</section>")[0]
+    # found again under Marked, in both languages
+    saved = client.get("/matches/investors/marked", headers=EN).get_data(as_text=True)
+    assert len(marked_titles(saved)) == 1 and f'href="/organizations/{ids["chip_investor"]}"' in saved
+    assert 'data-testid="unsave"' in saved
+    dismissed = client.get("/matches/investors/marked?mark=dismiss", headers=EN).get_data(as_text=True)
+    assert marked_titles(dismissed) == ["Helix Bio Fund"] and 'data-testid="undismiss"' in dismissed
+    assert "已标记的投资机构" in client.get("/matches/investors/marked", headers=ZH).get_data(as_text=True)
+    assert marked_titles(client.get("/matches/loan-products/marked?mark=dismiss", headers=EN)
+                         .get_data(as_text=True)) == ["Biotech credit line"]
+    # another startup's list keeps the investor this one set aside
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, emails["startup"], PASSWORD)
+    assert "Helix Bio Fund" in match_titles(client.get("/matches/", headers=EN).get_data(as_text=True))
+    assert marked_titles(client.get("/matches/investors/marked?mark=dismiss", headers=EN).get_data(as_text=True)) == []
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/matches/")})
+    # brought back
+    log_in(client, emails["biotech"], PASSWORD)
+    token = csrf_token(client, "/matches/")
+    back = client.post(f"/matches/investors/{ids['bio_investor']}/clear",
+                       data={"csrf_token": token, "next": "/matches/investors/marked?mark=dismiss"}, headers=EN,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "The mark is taken back." in back and marked_titles(back) == []
+    assert match_titles(client.get("/matches/", headers=EN).get_data(as_text=True))[0] == "Helix Bio Fund"
+
+
+def test_an_incubator_sets_aside_a_startup_and_brings_it_back(client, run_in, market):
+    emails, ids = market
+    log_in(client, emails["incubator"], PASSWORD)
+    token = csrf_token(client, "/incubator/startups")
+    page = client.get("/incubator/startups", headers=EN).get_data(as_text=True)
+    assert f'data-testid="startup-{ids["chip_co"]}"' in page and 'data-testid="dismiss"' in page
+    client.post(f"/matches/startups/{ids['chip_co']}/dismiss", data={"csrf_token": token}, headers=EN)
+    page = client.get("/incubator/startups", headers=EN).get_data(as_text=True)
+    assert f'data-testid="startup-{ids["chip_co"]}"' not in page
+    assert marks_by(run_in, ids["incubator"]) == [(TargetKind.ORGANIZATION, ids["chip_co"], InteractionAction.DISMISS)]
+    dismissed = client.get("/matches/startups/marked?mark=dismiss", headers=EN).get_data(as_text=True)
+    assert marked_titles(dismissed) == ["Xinlan Micro"] and 'href="/incubator/startups"' in dismissed
+    client.post(f"/matches/startups/{ids['chip_co']}/clear", data={"csrf_token": token}, headers=EN)
+    assert f'data-testid="startup-{ids["chip_co"]}"' in client.get("/incubator/startups", headers=EN).get_data(
+        as_text=True)
+
+
+def test_marks_on_what_is_not_in_a_list_write_nothing_and_other_sides_are_refused(client, run_in, market, row_counts):
+    emails, ids = market
+
+    def end_offers(s):  # a withdrawn product, a closed offer, and an investor only known from imported history
+        s.get(LoanProduct, ids["credit"]).is_active = False
+        s.get(IncubationCapacity, ids["seats"]).is_open = False
+        s.add(Investor(name="Imported Fund", investor_kind=InvestorKind.VC, source="test", external_id="imported"))
+        s.commit()
+        return s.scalar(sa.select(Investor.id).where(Investor.source == "test"))
+    imported = run_in(end_offers)
+    before = row_counts()
+    log_in(client, emails["biotech"], PASSWORD)
+    token = csrf_token(client, "/matches/")
+    for path, message in ((f"/matches/loan-products/{ids['credit']}/save", "There is no active loan product"),
+                          (f"/matches/capacities/{ids['seats']}/dismiss", "There is no open incubation offer"),
+                          (f"/matches/investors/{imported}/save", "There is no investor with that number"),
+                          ("/matches/investors/999999/dismiss", "There is no investor with that number")):
+        answer = client.post(path, data={"csrf_token": token}, headers=EN, follow_redirects=True)
+        assert message in answer.get_data(as_text=True), path
+    zh = client.post(f"/matches/capacities/{ids['seats']}/save", data={"csrf_token": token}, headers=ZH,
+                     follow_redirects=True).get_data(as_text=True)
+    assert "没有该编号的开放孵化席位" in zh
+    assert row_counts() == before
+    # another side's list is not a startup's to mark or to read, and the other way round
+    assert client.post(f"/matches/startups/{ids['chip_co']}/save", data={"csrf_token": token}).status_code == 403
+    assert client.get("/matches/startups/marked").status_code == 403
+    client.post("/logout", data={"csrf_token": token})
+    for email, path in ((emails["investor"], f"/matches/investors/{ids['bio_investor']}/dismiss"),
+                        (emails["bank"], f"/matches/loan-products/{ids['pledge']}/save"),
+                        (emails["incubator"], f"/matches/capacities/{ids['full']}/dismiss"),
+                        (emails["incubator"], f"/matches/needs/{ids['bio_need']}/save")):
+        log_in(client, email, PASSWORD)
+        token = csrf_token(client, "/account/")
+        assert client.post(path, data={"csrf_token": token}).status_code == 403, (email, path)
+        assert client.get("/matches/investors/marked").status_code == 403
+        client.post("/logout", data={"csrf_token": token})
     assert row_counts() == before
 
 

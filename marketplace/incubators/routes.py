@@ -16,8 +16,9 @@ from marketplace.i18n import locale_code, localized
 from marketplace.incubators.forms import CapacityForm, ProfileForm, StartupFilterForm
 from marketplace.models.enums import Role
 from marketplace.paging import Page
-from marketplace.services import capacities, desk, homes, incubator_profile, reasons, recommendations
+from marketplace.services import capacities, desk, homes, incubator_profile, interactions, reasons, recommendations
 from marketplace.services.capacities import CapacityTerms
+from marketplace.services.interactions import STARTUPS
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 
 bp = Blueprint("incubators", __name__, url_prefix="/incubator")
@@ -137,5 +138,7 @@ def startups() -> Any:
     return render_template(
         "incubators/startups.html", form=form,
         matches=reasons.explained(db.session, ranked.items, offer=True, own=True),
+        marks=interactions.marks_of(db.session, current_user.organization_id, STARTUPS,
+                                    [item.item.id for item in ranked.items]),
         first_rank=page.first_rank, next_url=page.next_url(ranked.total), first_url=page.first_url(),
         filtered=any(form.filters().values()), today=today)

@@ -123,7 +123,7 @@ def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilte
         today=today,
         matches={e.item.id: e for e in reasons.explained(db.session, ranked.items,
                                                          offer=current_user.role == Role.BANK, own=True)},
-        marks=interactions.marks_of(db.session, org_id, [item.item.id for item in ranked.items]),
+        marks=interactions.marks_of(db.session, org_id, interactions.NEEDS, [item.item.id for item in ranked.items]),
         first_rank=page.first_rank,
     )
 

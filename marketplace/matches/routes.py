@@ -1,12 +1,12 @@
-"""``/matches``: the startup's ranked matches, one tab per side, and the save / dismiss buttons
-of the investors' and banks' ranked deal flow."""
+"""``/matches``: the startup's ranked matches, one tab per side, and the save / dismiss buttons of
+every ranked list (an investor's or a bank's needs, a startup's tabs, an incubator's startups), with
+the pages where the marked matches are found again."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,13 +16,16 @@ from marketplace.extensions import db
 from marketplace.models.enums import InteractionAction, Role
 from marketplace.paging import Page
 from marketplace.services import eligibility, interactions, ip_pledge, reasons, recommendations, startup_profile
-from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS
+from marketplace.services.matching import CAPACITIES, INVESTORS, NEEDS, PRODUCTS, STARTUPS
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
 PAGE_SIZE = 30
 TABS = {INVESTORS: _l("Investors"), PRODUCTS: _l("Loan products"), CAPACITIES: _l("Incubation seats")}
 MARK_TABS = {InteractionAction.SAVE: _l("Saved"), InteractionAction.DISMISS: _l("Not for us")}
+# the lists as a route's choices: every list's matches take marks; needs have their own marked page
+ALL_LISTS = ", ".join(f"'{name}'" for name in interactions.LISTS)
+OTHER_LISTS = ", ".join(f"'{name}'" for name in interactions.LISTS if name != NEEDS)
 
 
 @bp.get("/")
@@ -36,7 +39,9 @@ def startup_matches() -> Any:
                                          offset=page.offset, limit=page.size)
     items = reasons.explained(db.session, ranked.items, offer=tab != INVESTORS)
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
+    ids = [item.item.listing.id if tab == PRODUCTS else item.item.id for item in items]
     return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup,
+                           marks=interactions.marks_of(db.session, current_user.organization_id, tab, ids),
                            first_rank=page.first_rank, next_url=page.next_url(ranked.total),
                            first_url=page.first_url())
 
@@ -66,58 +71,99 @@ def sizing(product_id: int) -> Any:
 def marked() -> Any:
     """The needs the viewer's organization saved (closed and funded ones too), or set aside as not for it
     (open ones, to bring back)."""
+    tab = _mark_tab()
+    org_id = current_user.organization_id
+    needs = interactions.marked(db.session, org_id, tab)
+    return render_template("matches/marked.html", tab=tab, tabs=MARK_TABS, needs=needs, today=date.today(),
+                           marks={need.id: tab for need in needs}, back_url=_ranked_list_url(NEEDS))
+
+
+@bp.get(f"/<any({OTHER_LISTS}):list_name>/marked")
+@role_required(Role.STARTUP, Role.INCUBATOR)
+def marked_matches(list_name: str) -> Any:
+    """A startup's saved investors, loan products or seats, or an incubator's saved startups; or
+    those set aside as not for it, to bring back."""
+    _may_mark(list_name)
+    tab = _mark_tab()
+    items = interactions.marked_rows(db.session, current_user.organization_id, list_name, tab)
+    return render_template("matches/marked_matches.html", list_name=list_name, tab=tab, tabs=MARK_TABS,
+                           items=items, marks={item.id: tab for item in items}, back_url=_ranked_list_url(list_name))
+
+
+def _mark_tab() -> InteractionAction:
     try:
         tab = InteractionAction(request.args.get("mark", InteractionAction.SAVE.value))
     except ValueError:
         abort(404)
     if tab not in MARK_TABS:
         abort(404)
-    org_id = current_user.organization_id
-    needs = interactions.marked(db.session, org_id, tab)
-    return render_template("matches/marked.html", tab=tab, tabs=MARK_TABS, needs=needs, today=date.today(),
-                           marks={need.id: tab for need in needs}, back_url=_ranked_list_url())
+    return tab
 
 
-def _mark(need_id: int, action: InteractionAction | None) -> Any:
+def _may_mark(list_name: str) -> None:
+    """Another side's list is not the viewer's to mark or to read."""
+    if not interactions.holds(current_user.organization.kind, list_name):
+        abort(403)
+
+
+def _mark(list_name: str, item_id: int, action: InteractionAction | None) -> Any:
+    """Save, dismiss or take back a mark."""
+    _may_mark(list_name)
     org_id = current_user.organization_id
     try:
         if action is None:
-            interactions.clear(db.session, org_id, need_id)
+            interactions.clear(db.session, org_id, list_name, item_id)
         else:
-            interactions.mark(db.session, org_id, current_user.id, need_id, action)
+            interactions.mark(db.session, org_id, current_user.id, list_name, item_id, action)
     except DomainError as error:
-        return _back(str(next(iter(error.errors.values()))[0]), "danger")
-    messages = {InteractionAction.SAVE: _("Saved. The need is marked with a star in your deal flow."),
-                InteractionAction.DISMISS: _("Dismissed: this need will not be shown in your ranked deal flow again. "
-                                             "Bring it back from “Marked needs”."),
-                None: _("The mark is taken back.")}
-    return _back(messages[action], "success")
+        return _back(list_name, str(next(iter(error.errors.values()))[0]), "danger")
+    return _back(list_name, str(MARKED[list_name if list_name == NEEDS else None][action]), "success")
 
 
-def _back(message: str, category: str) -> Any:
+MARKED = {
+    NEEDS: {InteractionAction.SAVE: _l("Saved. The need is marked with a star in your deal flow."),
+            InteractionAction.DISMISS: _l("Dismissed: this need will not be shown in your ranked deal flow again. "
+                                          "Bring it back from “Marked needs”."),
+            None: _l("The mark is taken back.")},
+    None: {InteractionAction.SAVE: _l("Saved. Find it again under “Marked”."),
+           InteractionAction.DISMISS: _l("Set aside: it will not be shown in this ranked list again. "
+                                         "Bring it back from “Marked”."),
+           None: _l("The mark is taken back.")},
+}
+
+
+def _back(list_name: str, message: str, category: str) -> Any:
     """To the page the button was on, with the outcome said."""
     flash(message, category)
-    return redirect(safe_next(request.form.get("next"), _ranked_list_url()))
+    return redirect(safe_next(request.form.get("next"), _ranked_list_url(list_name)))
 
 
-def _ranked_list_url() -> str:
-    """The viewer's ranked list of needs: a bank's loan needs, an investor's deal flow."""
-    return url_for("banks.needs") if current_user.role == Role.BANK else url_for("investors.deal_flow_page")
+def _ranked_list_url(list_name: str) -> str:
+    """The viewer's ranked list: a bank's loan needs, an investor's deal flow, a startup's tab of
+    matches, an incubator's startups."""
+    if list_name == NEEDS:
+        return url_for("banks.needs") if current_user.role == Role.BANK else url_for("investors.deal_flow_page")
+    if list_name == STARTUPS:
+        return url_for("incubators.startups")
+    return url_for(".startup_matches", tab=list_name)
 
 
-@bp.post("/needs/<int:need_id>/save")
-@role_required(Role.INVESTOR, Role.BANK)
-def save(need_id: int) -> Any:
-    return _mark(need_id, InteractionAction.SAVE)
+MARKING = (Role.INVESTOR, Role.BANK, Role.STARTUP, Role.INCUBATOR)
 
 
-@bp.post("/needs/<int:need_id>/dismiss")
-@role_required(Role.INVESTOR, Role.BANK)
-def dismiss(need_id: int) -> Any:
-    return _mark(need_id, InteractionAction.DISMISS)
+@bp.post(f"/<any({ALL_LISTS}):list_name>/<int:item_id>/save")
+@role_required(*MARKING)
+def save(list_name: str, item_id: int) -> Any:
+    return _mark(list_name, item_id, InteractionAction.SAVE)
 
 
-@bp.post("/needs/<int:need_id>/clear")
-@role_required(Role.INVESTOR, Role.BANK)
-def clear(need_id: int) -> Any:
-    return _mark(need_id, None)
+@bp.post(f"/<any({ALL_LISTS}):list_name>/<int:item_id>/dismiss")
+@role_required(*MARKING)
+def dismiss(list_name: str, item_id: int) -> Any:
+    return _mark(list_name, item_id, InteractionAction.DISMISS)
+
+
+@bp.post(f"/<any({ALL_LISTS}):list_name>/<int:item_id>/clear")
+@role_required(*MARKING)
+def clear(list_name: str, item_id: int) -> Any:
+    return _mark(list_name, item_id, None)

@@ -32,6 +32,7 @@ from marketplace.models import FundingNeed, Investor, Organization
 from marketplace.models.enums import LOAN_INSTRUMENTS, Instrument, NeedStatus, OrgKind
 from marketplace.services import deal_flow, interactions, loan_products
 from marketplace.services.deal_flow import NeedFilters
+from marketplace.services.interactions import CAPACITIES, INVESTORS, NEEDS, PRODUCTS, STARTUPS  # directions
 from recommender import io as model_io
 from recommender.features import range_fit
 from recommender.model import LearnedRanker
@@ -43,8 +44,6 @@ from recommender.serve import RoundIndex, top_investors
 REASONS = 5  # asked of the recommender; the pages show three (services.reasons.SHOWN)
 BEST_MATCH = "best"  # the deal flow's ranked order, next to deal_flow.NeedSort's
 
-# Directions, and the cache's name for each.
-NEEDS, INVESTORS, PRODUCTS, CAPACITIES, STARTUPS = "needs", "investors", "loan-products", "capacities", "startups"
 
 
 @dataclass
@@ -366,7 +365,7 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
     pages and a return to the same view cost no ranking and no id query."""
     eng = engine(session, today)
     viewer = recs.org_key(org_id)
-    dismissed = np.array(sorted(interactions.dismissed(session, org_id)), dtype=np.int64)
+    dismissed = np.array(sorted(interactions.dismissed(session, org_id, interactions.NEEDS)), dtype=np.int64)
     hidden = np.array(deal_flow.hidden_ids(session, org_id), dtype=np.int64)  # early needs of others' partners
     depth = _depth(offset + limit)
     view = hashlib.sha1(repr(filters).encode() + dismissed.tobytes() + b"|" + hidden.tobytes()).hexdigest()[:16]

@@ -17,11 +17,12 @@ from marketplace.services import (
     deal_flow,
     eligibility,
     incubator_profile,
+    interactions,
     matching,
     startup_profile,
 )
 from marketplace.services.deal_flow import NeedFilters
-from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS, Match, Reason
+from marketplace.services.matching import CAPACITIES, INVESTORS, PRODUCTS, STARTUPS, Match, Reason
 
 HIGHLIGHTS = 3  # the best matches a home page shows, above the link to the whole ranked list
 
@@ -56,7 +57,8 @@ def needs(session: Session, org_id: int, filters: NeedFilters, *, today: date, o
 def for_startup(session: Session, org_id: int, direction: str, *, today: date, limit: int,
                 offset: int = 0) -> RankedPage:
     """Investors, loan products it qualifies for, or incubation seats it could take (``direction``),
-    best first for the startup ``org_id``: ``limit`` of them from ``offset`` on."""
+    best first for the startup ``org_id``: ``limit`` of them from ``offset`` on; those it dismissed
+    are left out."""
     startup = startup_profile.own_startup(session, org_id)
     if direction == INVESTORS:
         rows = {i.id: i for i in matching.investors_by_id(session, matching.member_investors(session))}
@@ -66,6 +68,8 @@ def for_startup(session: Session, org_id: int, direction: str, *, today: date, l
         rows = {c.id: c for c in eligibility.capacities_for(session, startup, today)}
     else:
         raise ValueError(direction)
+    for dismissed in interactions.dismissed(session, org_id, direction):
+        rows.pop(dismissed, None)
     ranked = matching.for_startup(session, startup.id, direction, list(rows), today=today, offset=offset,
                                   limit=limit)
     return RankedPage(_recommended(rows, ranked.matches, ranked.scale), ranked.total)
@@ -83,8 +87,11 @@ def offers_to_refer(session: Session, incubator_id: int, startup_id: int, *, tod
 
 def startups(session: Session, incubator_id: int, *, today: date, offset: int, limit: int,
              sector: str | None = None, stage: str | None = None, park: str | None = None) -> RankedPage:
-    """Startups looking for incubation that the filters keep, best first for the incubator."""
-    candidates = incubator_profile.seeking_ids(session, sector=sector, stage=stage, park=park)
+    """Startups looking for incubation that the filters keep, best first for the incubator; those it
+    dismissed are left out."""
+    dismissed = interactions.dismissed(session, incubator_id, STARTUPS)
+    candidates = [i for i in incubator_profile.seeking_ids(session, sector=sector, stage=stage, park=park)
+                  if i not in dismissed]
     ranked = matching.startups_for(session, incubator_id, candidates, today=today)
     shown = ranked[offset:offset + limit]
     rows = {s.id: s for s in incubator_profile.startups_in_order(session, [m.id for m in shown])}
