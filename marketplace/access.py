@@ -56,7 +56,7 @@ LINKED_LOANS = _l("Linked-loan offers")
 
 # The navigation bar of each side, after its home.
 SIDE_NAV: dict[Role, tuple[NavLink | NavGroup, ...]] = {
-    Role.STARTUP: (NavLink("matches.startup_matches", _l("Matches")),
+    Role.STARTUP: (NavLink("matches.startup_matches", _l("Matches"), ("matches.marked_matches",)),
                    NavLink("startups.need_list", _l("Funding needs"),
                            ("startups.new_need", "startups.edit_need", "startups.need_page")),
                    NavGroup(DEALS, (INTRODUCTIONS, NavLink("pipeline.commitments", _l("Commitments")),
@@ -64,12 +64,14 @@ SIDE_NAV: dict[Role, tuple[NavLink | NavGroup, ...]] = {
                    NavGroup(_l("Company"), (NavLink("startups.profile", _l("Profile")),
                                             NavLink("startups.ip_portfolio", _l("IP portfolio"),
                                                     ("startups.new_ip_asset", "startups.edit_ip_asset"))))),
-    Role.INVESTOR: (NavLink("investors.deal_flow_page", _l("Deal flow")), NavLink("pipeline.board", _l("Pipeline")),
+    Role.INVESTOR: (NavLink("investors.deal_flow_page", _l("Deal flow"), ("matches.marked",)),
+                    NavLink("pipeline.board", _l("Pipeline")),
                     NavGroup(DEALS, (INTRODUCTIONS, PARTNERSHIPS)), NavLink("investors.thesis", _l("Thesis"))),
-    Role.BANK: (NavLink("banks.products", _l("Loan products")), NavLink("banks.needs", _l("Loan needs")),
+    Role.BANK: (NavLink("banks.products", _l("Loan products")),
+                NavLink("banks.needs", _l("Loan needs"), ("matches.marked",)),
                 NavGroup(DEALS, (INTRODUCTIONS, NavLink("pipeline.bank_offers", LINKED_LOANS)))),
     Role.INCUBATOR: (NavLink("incubators.capacity_list", _l("Capacity")),
-                     NavLink("incubators.startups", _l("Startups")),
+                     NavLink("incubators.startups", _l("Startups"), ("matches.marked_matches",)),
                      NavGroup(DEALS, (INTRODUCTIONS, RELAY, PARTNERSHIPS)),
                      NavLink("incubators.profile", _l("Profile"))),
     Role.OPERATOR: (),

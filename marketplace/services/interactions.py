@@ -19,7 +19,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from marketplace.errors import NotFound
-from marketplace.models import FundingNeed, IncubationCapacity, Interaction, Investor, LoanProduct, Organization, Startup
+from marketplace.models import (
+    FundingNeed,
+    IncubationCapacity,
+    Interaction,
+    Investor,
+    LoanProduct,
+    Organization,
+    Startup,
+)
 from marketplace.models.enums import InteractionAction, NeedStatus, OrgKind, TargetKind
 from marketplace.services.deal_flow import LIST_LOADS
 

@@ -1,5 +1,5 @@
 """Ranked matches in the browser: an investor's deal flow with reasons, saved and dismissed; a
-startup's matches, one tab per side."""
+startup's matches, one tab per side, with a fund set aside and brought back."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -104,3 +104,16 @@ def test_a_startup_browses_its_matches_tab_by_tab(page_factory, live_server):
     shot(page, "matches-04-startup-loans-en")
     page.get_by_test_id("match-tab-capacities").click()
     expect(page.get_by_test_id("match-tabs").locator(".active")).to_have_text("Incubation seats")
+    # a fund that is not for the company is set aside, found under Marked and brought back
+    page.get_by_test_id("match-tab-investors").click()
+    fund.get_by_test_id("dismiss").click()
+    expect(page.locator(".alert-success")).to_contain_text("it will not be shown in this ranked list again")
+    expect(page.get_by_test_id("match-card").filter(has_text="集成电路产业基金")).to_have_count(0)
+    page.get_by_test_id("marked-matches").click()
+    page.get_by_test_id("mark-tab-dismiss").click()
+    expect(page.get_by_test_id("marked-title")).to_have_text(["集成电路产业基金"])
+    shot(page, "matches-05-startup-marked-en")
+    page.get_by_test_id("undismiss").click()
+    expect(page.get_by_test_id("marked-card")).to_have_count(0)
+    page.get_by_test_id("back-to-ranked-list").click()
+    expect(page.get_by_test_id("match-card").filter(has_text="集成电路产业基金")).to_have_count(1)
