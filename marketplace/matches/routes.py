@@ -26,6 +26,14 @@ MARK_TABS = {InteractionAction.SAVE: _l("Saved"), InteractionAction.DISMISS: _l(
 # the lists as a route's choices: every list's matches take marks; needs have their own marked page
 ALL_LISTS = ", ".join(f"'{name}'" for name in interactions.LISTS)
 OTHER_LISTS = ", ".join(f"'{name}'" for name in interactions.LISTS if name != NEEDS)
+# what a new mark says, on a need and on any other match
+NEED_MARKED = {InteractionAction.SAVE: _l("Saved. The need is marked with a star in your deal flow."),
+               InteractionAction.DISMISS: _l("Dismissed: this need will not be shown in your ranked deal flow again. "
+                                             "Bring it back from “Marked needs”.")}
+MATCH_MARKED = {InteractionAction.SAVE: _l("Saved. Find it again under “Marked”."),
+                InteractionAction.DISMISS: _l("Set aside: it will not be shown in this ranked list again. "
+                                              "Bring it back from “Marked”.")}
+TAKEN_BACK = _l("The mark is taken back.")
 
 
 @bp.get("/")
@@ -117,19 +125,8 @@ def _mark(list_name: str, item_id: int, action: InteractionAction | None) -> Any
             interactions.mark(db.session, org_id, current_user.id, list_name, item_id, action)
     except DomainError as error:
         return _back(list_name, str(next(iter(error.errors.values()))[0]), "danger")
-    return _back(list_name, str(MARKED[list_name if list_name == NEEDS else None][action]), "success")
-
-
-MARKED = {
-    NEEDS: {InteractionAction.SAVE: _l("Saved. The need is marked with a star in your deal flow."),
-            InteractionAction.DISMISS: _l("Dismissed: this need will not be shown in your ranked deal flow again. "
-                                          "Bring it back from “Marked needs”."),
-            None: _l("The mark is taken back.")},
-    None: {InteractionAction.SAVE: _l("Saved. Find it again under “Marked”."),
-           InteractionAction.DISMISS: _l("Set aside: it will not be shown in this ranked list again. "
-                                         "Bring it back from “Marked”."),
-           None: _l("The mark is taken back.")},
-}
+    said = TAKEN_BACK if action is None else (NEED_MARKED if list_name == NEEDS else MATCH_MARKED)[action]
+    return _back(list_name, str(said), "success")
 
 
 def _back(list_name: str, message: str, category: str) -> Any:
