@@ -49,6 +49,7 @@ def startup_matches() -> Any:
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
     ids = [item.item.listing.id if tab == PRODUCTS else item.item.id for item in items]
     return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup,
+                           tab_urls={key: url_for(".startup_matches", tab=key) for key in TABS},
                            marks=interactions.marks_of(db.session, current_user.organization_id, tab, ids),
                            first_rank=page.first_rank, next_url=page.next_url(ranked.total),
                            first_url=page.first_url())
@@ -82,7 +83,8 @@ def marked() -> Any:
     tab = _mark_tab()
     org_id = current_user.organization_id
     needs = interactions.marked(db.session, org_id, tab)
-    return render_template("matches/marked.html", tab=tab, tabs=MARK_TABS, needs=needs, today=date.today(),
+    return render_template("matches/marked.html", tab=tab, tabs=MARK_TABS, tab_urls=_mark_tab_urls(), needs=needs,
+                           today=date.today(),
                            marks={need.id: tab for need in needs}, back_url=_ranked_list_url(NEEDS))
 
 
@@ -95,7 +97,7 @@ def marked_matches(list_name: str) -> Any:
     tab = _mark_tab()
     items = interactions.marked_rows(db.session, current_user.organization_id, list_name, tab)
     return render_template("matches/marked_matches.html", list_name=list_name, tab=tab, tabs=MARK_TABS,
-                           items=items, marks={item.id: tab for item in items}, back_url=_ranked_list_url(list_name))
+                           tab_urls=_mark_tab_urls(), items=items, marks={item.id: tab for item in items}, back_url=_ranked_list_url(list_name))
 
 
 def _mark_tab() -> InteractionAction:
@@ -106,6 +108,11 @@ def _mark_tab() -> InteractionAction:
     if tab not in MARK_TABS:
         abort(404)
     return tab
+
+
+def _mark_tab_urls() -> dict[InteractionAction, str]:
+    """This marked page's address for each tab."""
+    return {key: url_for(request.endpoint, **request.view_args, mark=key.value) for key in MARK_TABS}
 
 
 def _may_mark(list_name: str) -> None:
