@@ -50,7 +50,8 @@ ZH = {"Accept-Language": "zh-CN"}
 TODAY = date.today()
 
 LISTS = "'needs', 'investors', 'loan-products', 'capacities', 'startups'"
-WRITE_ROUTES = [f"/matches/<any({LISTS}):list_name>/<int:item_id>/{action}" for action in ("save", "dismiss", "clear")]
+WRITE_ROUTES = [*(f"/matches/<any({LISTS}):list_name>/<int:item_id>/{action}" for action in ("save", "dismiss", "clear")),
+                "/api/v1/marks/<list_name>/<int:item_id>"]
 
 
 def org(session, email):
@@ -646,6 +647,43 @@ def test_marks_on_what_is_not_in_a_list_write_nothing_and_other_sides_are_refuse
         assert client.post(path, data={"csrf_token": token}).status_code == 403, (email, path)
         assert client.get("/matches/investors/marked").status_code == 403
         client.post("/logout", data={"csrf_token": token})
+    assert row_counts() == before
+
+
+def test_marks_through_the_api_shape_the_same_lists(app, client, run_in, market, row_counts):
+    """An API client marks as the buttons do: the same log, the same lists, the same refusals."""
+    emails, ids = market
+    startup_api = bearer(app, emails["biotech"])
+    put = client.put(f"/api/v1/marks/investors/{ids['bio_investor']}", json={"mark": "dismiss"}, headers=startup_api)
+    assert put.status_code == 200 and put.get_json()["id"] == ids["bio_investor"]
+    assert put.get_json()["mark"] == "dismiss"
+    ranked = client.get("/api/v1/recommendations/investors", headers=startup_api).get_json()
+    assert [i["investor"]["id"] for i in ranked["items"]] == [ids["chip_investor"]]
+    listed = client.get("/api/v1/marks/investors?mark=dismiss", headers=startup_api).get_json()
+    assert [m["id"] for m in listed["items"]] == [ids["bio_investor"]] and listed["next"] is None
+    assert client.get("/api/v1/marks/investors", headers=startup_api).get_json()["items"] == []
+    log_in(client, emails["biotech"], PASSWORD)  # the page reads the same log
+    assert marked_titles(client.get("/matches/investors/marked?mark=dismiss", headers=EN).get_data(as_text=True)) == [
+        "Helix Bio Fund"]
+    assert client.delete(f"/api/v1/marks/investors/{ids['bio_investor']}", headers=startup_api).status_code == 204
+    ranked = client.get("/api/v1/recommendations/investors", headers=startup_api).get_json()
+    assert ids["bio_investor"] in [i["investor"]["id"] for i in ranked["items"]]
+    # refused: a bad body, no such list, another side's list, nothing to mark; each writes nothing
+    startup_zh, investor_api = bearer(app, emails["biotech"], ZH), bearer(app, emails["investor"])
+    before = row_counts()
+    bad = client.put(f"/api/v1/marks/investors/{ids['bio_investor']}", json={"mark": "love"}, headers=startup_zh)
+    assert bad.status_code == 422 and bad.get_json()["errors"]["mark"] == ["须为以下之一：save, dismiss。"]
+    assert client.put(f"/api/v1/marks/nothing/{ids['bio_investor']}", json={"mark": "save"},
+                      headers=startup_api).status_code == 404
+    assert client.put(f"/api/v1/marks/needs/{ids['bio_need']}", json={"mark": "save"},
+                      headers=startup_api).status_code == 403
+    assert client.get("/api/v1/marks/startups", headers=startup_api).status_code == 403
+    missing = client.put("/api/v1/marks/capacities/999999", json={"mark": "save"}, headers=startup_api)
+    assert missing.status_code == 404 and missing.get_json()["errors"]["_"] == [
+        "There is no open incubation offer with that number."]
+    assert client.put(f"/api/v1/marks/investors/{ids['bio_investor']}", json={"mark": "save"},
+                      headers=investor_api).status_code == 403
+    assert client.delete(f"/api/v1/marks/startups/{ids['chip_co']}", headers=investor_api).status_code == 403
     assert row_counts() == before
 
 

@@ -10,6 +10,7 @@ from marketplace.api import (  # noqa: F401  (their routes register on bp)
     ip_assets,
     loan_offers,
     loan_products,
+    marks,
     needs,
     notifications,
     pipeline,

@@ -30,6 +30,7 @@ from marketplace.models import (
 )
 from marketplace.models.enums import InteractionAction, NeedStatus, OrgKind, TargetKind
 from marketplace.services.deal_flow import LIST_LOADS
+from marketplace.services.listing_common import Page, newest_first
 
 MARKS = (InteractionAction.SAVE, InteractionAction.DISMISS)
 # The ranked lists (matching's directions), as the pages, the API and the cache name them.
@@ -134,6 +135,17 @@ def marks_of(session: Session, org_id: int, list_name: str, item_ids: list[int])
 def dismissed(session: Session, org_id: int, list_name: str) -> set[int]:
     """The matches the organization dismissed from a list (left out of it)."""
     return set(session.scalars(_of(org_id, LISTS[list_name]).where(Interaction.action == InteractionAction.DISMISS)))
+
+
+def marks_page(session: Session, org_id: int, list_name: str, action: InteractionAction, *,
+               after: int | None, limit: int) -> Page[Interaction]:
+    """The organization's saves (or dismissals) in a list, the latest first, a page at a time."""
+    if action not in MARKS:
+        raise ValueError(action)
+    spec = _spec(session, org_id, list_name)
+    return newest_first(session, sa.select(Interaction).where(
+        Interaction.organization_id == org_id, Interaction.target_kind == spec.target, Interaction.action == action),
+        Interaction.id, after=after, limit=limit)
 
 
 def marked_ids(session: Session, org_id: int, list_name: str, action: InteractionAction) -> list[int]:
