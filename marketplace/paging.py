@@ -35,6 +35,12 @@ class Page:
     def first_url(self) -> str | None:
         return url_for(request.endpoint, **self._args()) if self.number > 1 else None
 
+    def of(self, items: list) -> list:
+        """This page's part of a whole list."""
+        return items[self.offset:self.offset + self.size]
+
     @staticmethod
-    def _args() -> dict[str, list[str]]:
-        return {key: values for key, values in request.args.lists() if key != "page"}
+    def _args() -> dict:
+        """The request's path and query arguments but the page."""
+        return {**(request.view_args or {}),
+                **{key: values for key, values in request.args.lists() if key != "page"}}

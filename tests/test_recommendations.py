@@ -650,6 +650,34 @@ def test_marks_on_what_is_not_in_a_list_write_nothing_and_other_sides_are_refuse
     assert row_counts() == before
 
 
+def test_marked_pages_page_on(client, market, monkeypatch):
+    """Months of saves do not make one endless page: each marked page pages on, keeping its list and tab."""
+    from marketplace.matches import routes
+
+    monkeypatch.setattr(routes, "PAGE_SIZE", 1)
+    emails, ids = market
+    log_in(client, emails["biotech"], PASSWORD)
+    token = csrf_token(client, "/matches/")
+    for investor in ("chip_investor", "bio_investor"):
+        client.post(f"/matches/investors/{ids[investor]}/dismiss", data={"csrf_token": token}, headers=EN)
+    first = client.get("/matches/investors/marked?mark=dismiss", headers=EN).get_data(as_text=True)
+    assert marked_titles(first) == ["Helix Bio Fund"] and 'data-testid="first-page"' not in first  # the latest first
+    following = unescape(re.search(r'href="([^"]+)" rel="next"', first).group(1))
+    assert following.startswith("/matches/investors/marked?") and "mark=dismiss" in following and "page=2" in following
+    second = client.get(following, headers=EN).get_data(as_text=True)
+    assert len(marked_titles(second)) == 1 and marked_titles(second) != marked_titles(first)
+    assert 'data-testid="first-page"' in second and 'rel="next"' not in second
+    client.post("/logout", data={"csrf_token": token})
+    log_in(client, emails["investor"], PASSWORD)
+    token = csrf_token(client, "/investor/deal-flow")
+    for need_id in (ids["chip_need"], ids["other_need"]):
+        client.post(f"/matches/needs/{need_id}/save", data={"csrf_token": token}, headers=EN)
+    first = client.get("/matches/needs/marked", headers=EN).get_data(as_text=True)
+    assert titles(first) == ["Another chip round"]
+    second = client.get(unescape(re.search(r'href="([^"]+)" rel="next"', first).group(1)), headers=EN)
+    assert titles(second.get_data(as_text=True)) == ["Lidar chip Series A"]
+
+
 def test_marks_through_the_api_shape_the_same_lists(app, client, run_in, market, row_counts):
     """An API client marks as the buttons do: the same log, the same lists, the same refusals."""
     emails, ids = market

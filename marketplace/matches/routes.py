@@ -81,11 +81,13 @@ def marked() -> Any:
     """The needs the viewer's organization saved (closed and funded ones too), or set aside as not for it
     (open ones, to bring back)."""
     tab = _mark_tab()
-    org_id = current_user.organization_id
-    needs = interactions.marked(db.session, org_id, tab)
+    page = Page.requested(PAGE_SIZE)
+    every = interactions.marked(db.session, current_user.organization_id, tab)
+    needs = page.of(every)
     return render_template("matches/marked.html", tab=tab, tabs=MARK_TABS, tab_urls=_mark_tab_urls(), needs=needs,
-                           today=date.today(),
-                           marks={need.id: tab for need in needs}, back_url=_ranked_list_url(NEEDS))
+                           today=date.today(), marks={need.id: tab for need in needs},
+                           back_url=_ranked_list_url(NEEDS), next_url=page.next_url(len(every)),
+                           first_url=page.first_url())
 
 
 @bp.get(f"/<any({OTHER_LISTS}):list_name>/marked")
@@ -95,9 +97,13 @@ def marked_matches(list_name: str) -> Any:
     those set aside as not for it, to bring back."""
     _may_mark(list_name)
     tab = _mark_tab()
-    items = interactions.marked_rows(db.session, current_user.organization_id, list_name, tab)
+    page = Page.requested(PAGE_SIZE)
+    every = interactions.marked_rows(db.session, current_user.organization_id, list_name, tab)
+    items = page.of(every)
     return render_template("matches/marked_matches.html", list_name=list_name, tab=tab, tabs=MARK_TABS,
-                           tab_urls=_mark_tab_urls(), items=items, marks={item.id: tab for item in items}, back_url=_ranked_list_url(list_name))
+                           tab_urls=_mark_tab_urls(), items=items, marks={item.id: tab for item in items},
+                           back_url=_ranked_list_url(list_name), next_url=page.next_url(len(every)),
+                           first_url=page.first_url())
 
 
 def _mark_tab() -> InteractionAction:
