@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -165,8 +166,10 @@ def train(in_background: bool, if_missing: bool) -> None:
               help="Write the learned ranker's top 50 per query as JSON lines.")
 @click.option("--score", type=click.Path(exists=True, dir_okay=False),
               help="Print the figures of a rankings file in the --out format instead of running the methods.")
+@click.option("--chart", type=click.Path(dir_okay=False, writable=True),
+              help="Also draw the figures as an SVG bar chart.")
 def evaluate_crunchbase(directory: str, train_until: datetime, test_until: datetime | None, min_train_rounds: int,
-                        out: str | None, score: str | None) -> None:
+                        out: str | None, score: str | None, chart: str | None) -> None:
     """The offline benchmark of shared/data/crunchbase-2013/README.md, with the baselines measured alongside."""
     from recommender import evaluate
 
@@ -175,4 +178,6 @@ def evaluate_crunchbase(directory: str, train_until: datetime, test_until: datet
                                out, score, write=lambda line: click.echo(line, err=True))
     except evaluate.BenchmarkError as error:
         raise click.ClickException(str(error)) from None
+    if chart:
+        Path(chart).write_text(evaluate.chart(results), encoding="utf-8")
     click.echo(evaluate.report(results))

@@ -32,6 +32,7 @@ import numpy as np
 from . import crunchbase
 from .base import BaseRanker, top_k
 from .baselines import PopularityRanker, ProfileRanker, RandomRanker, SectorStageRanker
+from .chart import results_svg
 from .datasets import load_crunchbase, seen_companies
 from .model import LearnedRanker
 from .records import Dataset, RoundTable, add_years, distinct, from_day, to_day
@@ -319,14 +320,27 @@ HEADER = ("method", "round->investors R@10", "R@50", "NDCG@10", "new-company rou
           "seen-company rounds R@10", "investor->rounds R@10", "R@50", "NDCG@10")
 
 
+# the table's columns in full, for the chart
+FIGURE_NAMES = ("round → investors R@10", "round → investors R@50", "round → investors NDCG@10",
+                "new-company rounds R@10", "seen-company rounds R@10", "investor → rounds R@10",
+                "investor → rounds R@50", "investor → rounds NDCG@10")
+
+
+def figure_values(fig: dict) -> list[float | None]:
+    """One method's figures in the order of the table's columns."""
+    r, q = fig["round_to_investors"], fig["investor_to_rounds"]
+    return [r["recall@10"], r["recall@50"], r["ndcg@10"], r["new_companies"]["recall@10"],
+            r["seen_companies"]["recall@10"], q["recall@10"], q["recall@50"], q["ndcg@10"]]
+
+
 def table_rows(results: dict) -> list[list[str]]:
-    rows = []
-    for name, fig in results["methods"].items():
-        r, q = fig["round_to_investors"], fig["investor_to_rounds"]
-        rows.append([LABELS.get(name, name)] + ["-" if x is None else f"{x:.3f}" for x in (
-            r["recall@10"], r["recall@50"], r["ndcg@10"], r["new_companies"]["recall@10"],
-            r["seen_companies"]["recall@10"], q["recall@10"], q["recall@50"], q["ndcg@10"])])
-    return rows
+    return [[LABELS.get(name, name)] + ["-" if x is None else f"{x:.3f}" for x in figure_values(fig)]
+            for name, fig in results["methods"].items()]
+
+
+def chart(results: dict) -> str:
+    """The table drawn, as SVG text (``recommender.chart``)."""
+    return results_svg(results, LABELS, FIGURE_NAMES, figure_values)
 
 
 def format_table(results: dict) -> str:
@@ -356,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--score", metavar="FILE", default=None,
                         help="score a rankings file in the --out format (any method's) instead of running the methods")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--chart", metavar="FILE", default=None, help="also draw the figures as an SVG bar chart")
     args = parser.parse_args(argv)
     methods = default_methods()
     if args.min_train_rounds < 1:
@@ -371,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
                       methods)
     except BenchmarkError as error:
         parser.exit(1, f"error: {error}\n")
+    if args.chart:
+        Path(args.chart).write_text(chart(results), encoding="utf-8")
     if args.json:
         print(json.dumps(results, indent=2))
     else:

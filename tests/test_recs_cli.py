@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 from tests.conftest import make_app
 from tests.recommender.test_evaluate import write_export
@@ -41,6 +42,21 @@ def test_the_command_prints_every_method_and_writes_the_rankings(tmp_path):
 def figures_row(output: str, label: str) -> list[str]:
     [row] = [line for line in output.splitlines() if line.startswith(f"| {label}")]
     return [cell.strip() for cell in row.strip("|").split("|")][1:]
+
+
+def test_the_chart_draws_the_printed_figures(tmp_path):
+    """--chart draws each method's figures as bars, each bar labelled with the value the table prints."""
+    drawn = tmp_path / "figures.svg"
+    result = make_app("sqlite://").test_cli_runner().invoke(args=[
+        "recs", "evaluate-crunchbase", str(tiny_export(tmp_path)), "--train-until", "2012-01-01",
+        "--min-train-rounds", "2", "--chart", str(drawn)])
+    assert result.exit_code == 0, result.output
+    svg = ElementTree.parse(drawn).getroot()
+    bars = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")]
+    assert len(bars) == 6 * 8  # six methods, the table's eight figures
+    for label, name in (("most active investors", "most active investors"), ("learned ranker", "learned ranker (")):
+        drawn_values = [bar.rsplit(": ", 1)[1] for bar in bars if bar.startswith(name)]
+        assert drawn_values == figures_row(result.output, label)
 
 
 def test_the_rankings_file_scores_as_printed(tmp_path):
