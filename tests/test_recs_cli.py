@@ -24,11 +24,11 @@ def tiny_export(folder):
     return folder
 
 
-def test_the_command_prints_every_method_and_writes_the_rankings(tmp_path):
-    out = tmp_path / "rankings.jsonl"
+def test_the_command_prints_every_method_writes_the_rankings_and_draws_the_figures(tmp_path):
+    out, drawn = tmp_path / "rankings.jsonl", tmp_path / "figures.svg"
     result = make_app("sqlite://").test_cli_runner().invoke(args=[
         "recs", "evaluate-crunchbase", str(tiny_export(tmp_path)), "--train-until", "2012-01-01",
-        "--min-train-rounds", "2", "--out", str(out)])
+        "--min-train-rounds", "2", "--out", str(out), "--chart", str(drawn)])
     assert result.exit_code == 0, result.output
     assert "40 test rounds" in result.output
     for method in ("random", "most active investors", "learned ranker"):
@@ -37,26 +37,16 @@ def test_the_command_prints_every_method_and_writes_the_rankings(tmp_path):
     rounds = [q for q in lines if q["task"] == "round_to_investors"]
     assert len(rounds) == 40 and all(q["round"].count("|") == 2 for q in rounds)
     assert {q["task"] for q in lines} == {"round_to_investors", "investor_to_rounds"}
+    # the chart: a bar per method and figure, each labelled with the value the table prints
+    bars = [t.text for t in ElementTree.parse(drawn).getroot().iter("{http://www.w3.org/2000/svg}title")]
+    assert len(bars) == 6 * 8
+    for label, name in (("most active investors", "most active investors"), ("learned ranker", "learned ranker (")):
+        assert [bar.rsplit(": ", 1)[1] for bar in bars if bar.startswith(name)] == figures_row(result.output, label)
 
 
 def figures_row(output: str, label: str) -> list[str]:
     [row] = [line for line in output.splitlines() if line.startswith(f"| {label}")]
     return [cell.strip() for cell in row.strip("|").split("|")][1:]
-
-
-def test_the_chart_draws_the_printed_figures(tmp_path):
-    """--chart draws each method's figures as bars, each bar labelled with the value the table prints."""
-    drawn = tmp_path / "figures.svg"
-    result = make_app("sqlite://").test_cli_runner().invoke(args=[
-        "recs", "evaluate-crunchbase", str(tiny_export(tmp_path)), "--train-until", "2012-01-01",
-        "--min-train-rounds", "2", "--chart", str(drawn)])
-    assert result.exit_code == 0, result.output
-    svg = ElementTree.parse(drawn).getroot()
-    bars = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")]
-    assert len(bars) == 6 * 8  # six methods, the table's eight figures
-    for label, name in (("most active investors", "most active investors"), ("learned ranker", "learned ranker (")):
-        drawn_values = [bar.rsplit(": ", 1)[1] for bar in bars if bar.startswith(name)]
-        assert drawn_values == figures_row(result.output, label)
 
 
 def test_the_rankings_file_scores_as_printed(tmp_path):
