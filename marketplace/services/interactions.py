@@ -54,22 +54,17 @@ LISTS: dict[str, MarkedList] = {
                       (FundingNeed.status == NeedStatus.OPEN,),
                       _l("There is no open funding need with that number.")),
     INVESTORS: MarkedList(frozenset({OrgKind.STARTUP}), TargetKind.ORGANIZATION, Investor,
-                            (Investor.source.is_(None),),
-                            _l("There is no investor with that number in the marketplace.")),
+                          (Investor.source.is_(None),),
+                          _l("There is no investor with that number in the marketplace.")),
     PRODUCTS: MarkedList(frozenset({OrgKind.STARTUP}), TargetKind.LOAN_PRODUCT, LoanProduct,
-                                (LoanProduct.is_active,),
-                                _l("There is no active loan product with that number.")),
+                         (LoanProduct.is_active,),
+                         _l("There is no active loan product with that number.")),
     CAPACITIES: MarkedList(frozenset({OrgKind.STARTUP}), TargetKind.CAPACITY, IncubationCapacity,
-                             (IncubationCapacity.is_open,),
-                             _l("There is no open incubation offer with that number.")),
+                           (IncubationCapacity.is_open,),
+                           _l("There is no open incubation offer with that number.")),
     STARTUPS: MarkedList(frozenset({OrgKind.INCUBATOR}), TargetKind.ORGANIZATION, Startup, (),
-                           _l("There is no startup with that number.")),
+                         _l("There is no startup with that number.")),
 }
-
-
-def lists_of(kind: OrgKind) -> list[str]:
-    """The marked lists an organization of ``kind`` holds."""
-    return [name for name, spec in LISTS.items() if kind in spec.sides]
 
 
 def holds(kind: OrgKind, list_name: str) -> bool:
@@ -84,10 +79,14 @@ def _spec(session: Session, org_id: int, list_name: str) -> MarkedList:
     return LISTS[list_name]
 
 
+def _mine(org_id: int, spec: MarkedList) -> tuple[Any, ...]:
+    """The organization's rows of the log on the list's kind of match."""
+    return Interaction.organization_id == org_id, Interaction.target_kind == spec.target
+
+
 def _marks(org_id: int, spec: MarkedList, item_id: int) -> sa.Select:
-    return sa.select(Interaction).where(
-        Interaction.organization_id == org_id, Interaction.target_kind == spec.target,
-        Interaction.target_id == item_id, Interaction.action.in_(MARKS))
+    return sa.select(Interaction).where(*_mine(org_id, spec), Interaction.target_id == item_id,
+                                        Interaction.action.in_(MARKS))
 
 
 def mark(session: Session, org_id: int, user_id: int, list_name: str, item_id: int,
@@ -119,8 +118,7 @@ def clear(session: Session, org_id: int, list_name: str, item_id: int) -> None:
 
 
 def _of(org_id: int, spec: MarkedList) -> sa.Select:
-    return sa.select(Interaction.target_id).where(
-        Interaction.organization_id == org_id, Interaction.target_kind == spec.target)
+    return sa.select(Interaction.target_id).where(*_mine(org_id, spec))
 
 
 def marks_of(session: Session, org_id: int, list_name: str, item_ids: list[int]) -> dict[int, InteractionAction]:
@@ -143,9 +141,8 @@ def marks_page(session: Session, org_id: int, list_name: str, action: Interactio
     if action not in MARKS:
         raise ValueError(action)
     spec = _spec(session, org_id, list_name)
-    return newest_first(session, sa.select(Interaction).where(
-        Interaction.organization_id == org_id, Interaction.target_kind == spec.target, Interaction.action == action),
-        Interaction.id, after=after, limit=limit)
+    return newest_first(session, sa.select(Interaction).where(*_mine(org_id, spec), Interaction.action == action),
+                        Interaction.id, after=after, limit=limit)
 
 
 def marked_ids(session: Session, org_id: int, list_name: str, action: InteractionAction) -> list[int]:
