@@ -550,6 +550,8 @@ def test_a_startup_sets_aside_an_investor_and_a_loan_and_brings_them_back(app, c
     log_in(client, emails["biotech"], PASSWORD)
     token = csrf_token(client, "/matches/")
     assert match_titles(client.get("/matches/", headers=EN).get_data(as_text=True))[0] == "Helix Bio Fund"
+    best = client.get("/startup/", headers=EN).get_data(as_text=True).split('data-testid="best-matches"')[1]
+    assert "Helix Bio Fund" in best.split("</section>")[0]
     gone = client.post(f"/matches/investors/{ids['bio_investor']}/dismiss",
                        data={"csrf_token": token, "next": "/matches/"}, headers=EN, follow_redirects=True)
     page = gone.get_data(as_text=True)

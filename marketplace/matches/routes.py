@@ -47,10 +47,10 @@ def startup_matches() -> Any:
                                          offset=page.offset, limit=page.size)
     items = reasons.explained(db.session, ranked.items, offer=tab != INVESTORS)
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
-    ids = [item.item.listing.id if tab == PRODUCTS else item.item.id for item in items]
     return render_template("matches/startup.html", tab=tab, tabs=TABS, items=items, startup=startup,
                            tab_urls={key: url_for(".startup_matches", tab=key) for key in TABS},
-                           marks=interactions.marks_of(db.session, current_user.organization_id, tab, ids),
+                           marks=interactions.marks_of(db.session, current_user.organization_id, tab,
+                                                       [item.item.id for item in items]),
                            first_rank=page.first_rank, next_url=page.next_url(ranked.total),
                            first_url=page.first_url())
 

@@ -36,6 +36,11 @@ class Borrowable:
     pledged: list[IPAsset] = field(default_factory=list)  # IP-pledge: the assets counted
     equity_round: FundingNeed | None = None  # linked: the round the loan rides on
 
+    @property
+    def id(self) -> int:
+        """The product's id: what the startup's ranked list and its marks name the match by."""
+        return self.listing.id
+
 
 def _months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)

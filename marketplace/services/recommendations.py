@@ -63,7 +63,7 @@ def for_startup(session: Session, org_id: int, direction: str, *, today: date, l
     if direction == INVESTORS:
         rows = {i.id: i for i in matching.investors_by_id(session, matching.member_investors(session))}
     elif direction == PRODUCTS:
-        rows = {b.listing.id: b for b in eligibility.loan_products_for(session, startup, today)}
+        rows = {b.id: b for b in eligibility.loan_products_for(session, startup, today)}
     elif direction == CAPACITIES:
         rows = {c.id: c for c in eligibility.capacities_for(session, startup, today)}
     else:
