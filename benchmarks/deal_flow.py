@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from marketplace import create_app
+from marketplace import clock, create_app
 from marketplace.extensions import db
 from marketplace.models import FundingNeed, Organization, Park, Sector, Stage, Startup, StartupTier
 from marketplace.models.enums import EnterpriseTier, Instrument, NeedStatus, SectorGroup
@@ -114,7 +114,7 @@ def _need(rng: random.Random, need_id: int, company: Startup, stage: Stage, newe
         "summary": summary, "amount_min": int(low), "amount_max": int(low * rng.uniform(1, 3)),
         "stage_id": stage.id, "use_of_funds": "", "status": NeedStatus.OPEN if is_open else rng.choice(
             [NeedStatus.DRAFT, NeedStatus.CLOSED, NeedStatus.FUNDED]),
-        "deadline": date(2027, 1, 1) + timedelta(days=rng.randint(0, 700)) if rng.random() < 0.6 else None,
+        "deadline": clock.today() + timedelta(days=rng.randint(1, 700)) if rng.random() < 0.6 else None,
         "created_at": newest - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
         "updated_at": newest, "search_text": f"{title} {summary}".lower(),
     }

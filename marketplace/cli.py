@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 
+from marketplace import clock
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models.enums import InvestorKind, Role
@@ -129,7 +130,6 @@ def import_crunchbase(directory: str) -> None:
 @click.option("--if-missing", is_flag=True, help="Only when no model has been trained yet.")
 def train(in_background: bool, if_missing: bool) -> None:
     """Retrain the ranker on the marketplace's history, print its validation figures, and serve it."""
-    from datetime import date
 
     from marketplace import tasks
     from marketplace.services import matching, training
@@ -140,7 +140,7 @@ def train(in_background: bool, if_missing: bool) -> None:
         return
     if in_background:
         try:
-            job_id = tasks.enqueue_training(current_app._get_current_object(), date.today(), path)
+            job_id = tasks.enqueue_training(current_app._get_current_object(), clock.today(), path)
         except RuntimeError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Queued as job {job_id}; `flask worker` runs it.")
@@ -148,7 +148,7 @@ def train(in_background: bool, if_missing: bool) -> None:
     try:
         with click.progressbar(length=len(training.STEPS), label="Training the ranker",
                                item_show_func=lambda step: step) as bar:
-            report = training.train(db.session, date.today(), path, progress=lambda step: bar.update(1, step))
+            report = training.train(db.session, clock.today(), path, progress=lambda step: bar.update(1, step))
     except DomainError as error:
         _fail(error)
     click.echo(report.describe())

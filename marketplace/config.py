@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from marketplace import clock
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run; the message is one line an operator can act on."""
@@ -22,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "LANGUAGES": ("zh_Hans", "en"),
     "BABEL_DEFAULT_LOCALE": "zh_Hans",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "BABEL_DEFAULT_TIMEZONE": clock.ZONE.key,
     "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 
 from marketplace.services.listing_common import NUL_REFUSED
+
+# WTForms' own refusal of a value no multiple choice offers has no Chinese in its catalog.
+NOT_A_CHOICE = _l("Not among the choices offered: %(value)s")
 
 
 def holds_nul(value: Any) -> bool:
@@ -22,6 +27,12 @@ def holds_nul(value: Any) -> bool:
 
 
 class Form(FlaskForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field, SelectMultipleField) and field.invalid_choice_message is None:
+                field.invalid_choice_message = NOT_A_CHOICE
+
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:

@@ -11,6 +11,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from marketplace import clock
+
 LANGUAGE_NAMES = {"zh_Hans": "简体中文", "en": "English"}  # each in its own language
 
 
@@ -74,5 +76,6 @@ def init_templates(app: Flask) -> None:
         format_date=format_date,
         format_datetime=format_datetime,
         format_decimal=format_decimal,
+        zone_today=clock.today,
     )
     app.jinja_env.filters["yuan"] = yuan

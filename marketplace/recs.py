@@ -23,6 +23,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from marketplace import clock
 from marketplace.models import (
     AuditEvent,
     Bank,
@@ -181,7 +182,7 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
     for r in rows:
         sector, group = startups.sector(r.startup_id, sectors.get(r.id, ()))
         stage, rank = words.stage.get(r.stage_id, ("", None))
-        out.append(Round(key=need_key(r.id), company=startup_key(r.startup_id), date=r.created_at.date(),
+        out.append(Round(key=need_key(r.id), company=startup_key(r.startup_id), date=clock.day_of(r.created_at),
                          sector=sector, sector_group=group, stage=stage, stage_rank=rank,
                          region=startups.park(r.startup_id), amount=float(r.amount_max),
                          amount_min=float(r.amount_min),
@@ -223,7 +224,7 @@ def _logged(session: Session, need_keys: set[str]) -> list[Link]:
             .order_by(Interaction.id)):
         key = need_key(target_id)
         if key in need_keys:
-            out.append(Link(investor=org_key(org_id), round=key, kind=ACTION_KINDS[action], day=done.date()))
+            out.append(Link(investor=org_key(org_id), round=key, kind=ACTION_KINDS[action], day=clock.day_of(done)))
     return out
 
 
@@ -256,10 +257,10 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
     for r in session.execute(sa.select(ThesisRevision.investor_id, ThesisRevision.declared,
                                        ThesisRevision.declared_at).order_by(ThesisRevision.declared_at,
                                                                             ThesisRevision.id)):
-        versions[r.investor_id].append((r.declared_at.date(), r.declared))
+        versions[r.investor_id].append((clock.day_of(r.declared_at), r.declared))
     for org_id in orgs:
         thesis = theses.get(org_id)
-        versions[org_id].append((None if thesis is None else thesis.updated_at.date(), {
+        versions[org_id].append((None if thesis is None else clock.day_of(thesis.updated_at), {
             "sectors": [words.sector[s][0] for s in sectors.get(org_id, [])],
             "sector_groups": [getattr(g, "value", g) for g in groups.get(org_id, [])],
             "stages": [words.stage[s][0] for s in stages.get(org_id, [])],
@@ -278,8 +279,8 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
             .order_by(Partnership.id)):
         partnered[investor_id] += [(incubator_id, on, ended) for on, ended in earlier_periods.get(row_id, [])]
         if status == PartnershipStatus.ACCEPTED or (status == PartnershipStatus.ENDED and answered is not None):
-            ended = changed.date() if status == PartnershipStatus.ENDED else None
-            partnered[investor_id].append((incubator_id, (answered or made).date(), ended))
+            ended = clock.day_of(changed) if status == PartnershipStatus.ENDED else None
+            partnered[investor_id].append((incubator_id, clock.day_of(answered or made), ended))
 
     def record(org_id: int, day: date | None) -> InvestorRecord:
         """What the investor declared on ``day`` (None: it never changed anything): its thesis then,
@@ -297,14 +298,14 @@ def investor_records(session: Session, words: _Words) -> tuple[list[InvestorReco
             stage_min=low, stage_max=high,
             ticket_min=declared["ticket_min"], ticket_max=declared["ticket_max"],
             regions=tuple(declared["parks"]), text=declared["summary"], incubators=tuple(map(org_key, incubators)),
-            since=org.created_at.date(), declared=day)
+            since=clock.day_of(org.created_at), declared=day)
 
     current, earlier = [], []
     for org_id, org in orgs.items():
         # from its sign-up on: before its first change it worked with no incubator yet
         days = sorted({made for made, _ in versions[org_id] if made is not None}
                       | {d for _, on, ended in partnered[org_id] for d in (on, ended) if d is not None}
-                      | ({org.created_at.date()} if partnered[org_id] else set()))
+                      | ({clock.day_of(org.created_at)} if partnered[org_id] else set()))
         current.append(record(org_id, days[-1] if days else None))
         earlier += [record(org_id, day) for day in days[:-1]]
     return current, earlier
@@ -322,9 +323,9 @@ def _ended_periods(session: Session) -> dict[int, list[tuple[date, date]]]:
         if to_state == PartnershipStatus.REQUESTED.value:  # a new proposal: what came before is past
             closed[row_id] = list(periods[row_id])
         elif to_state == PartnershipStatus.ACCEPTED.value:
-            accepted[row_id] = at.date()
+            accepted[row_id] = clock.day_of(at)
         elif to_state == PartnershipStatus.ENDED.value and row_id in accepted:
-            periods[row_id].append((accepted.pop(row_id), at.date()))
+            periods[row_id].append((accepted.pop(row_id), clock.day_of(at)))
     return closed
 
 
@@ -342,7 +343,7 @@ def product_records(session: Session, words: _Words) -> tuple[list[InvestorRecor
                                        LoanProduct.amount_min, LoanProduct.amount_max, LoanProduct.is_active,
                                        LoanProduct.created_at)
                              .order_by(LoanProduct.id)):
-        region, since = words.park.get(orgs[p.bank_id].park_id, ""), p.created_at.date()
+        region, since = words.park.get(orgs[p.bank_id].park_id, ""), clock.day_of(p.created_at)
         terms = {"name": p.name, "name_en": p.name_en, "description": p.description,
                  "description_en": p.description_en, "amount_min": p.amount_min, "amount_max": p.amount_max,
                  "sectors": [words.sector[s][0] for s in sectors.get(p.id, [])],
@@ -355,7 +356,7 @@ def product_records(session: Session, words: _Words) -> tuple[list[InvestorRecor
             earlier += [record for _, record in versions[:-1] if record is not None]
     for bank_id, bank in sorted(orgs.items()):
         now, before = _unions(org_key(bank_id), "bank", words.park.get(bank.park_id, ""), banks.get(bank_id, []),
-                              bank.created_at.date())
+                              clock.day_of(bank.created_at))
         out.append(now)
         earlier += before
     return out, earlier
@@ -386,7 +387,7 @@ def capacity_records(session: Session, words: _Words) -> tuple[list[InvestorReco
                                        IncubationCapacity.stage_min_id, IncubationCapacity.stage_max_id,
                                        IncubationCapacity.created_at)
                              .order_by(IncubationCapacity.id)):
-        region, since = words.park.get(orgs[c.incubator_id].park_id, ""), c.created_at.date()
+        region, since = words.park.get(orgs[c.incubator_id].park_id, ""), clock.day_of(c.created_at)
         terms = {"title": c.title, "title_en": c.title_en, "conditions": c.conditions,
                  "conditions_en": c.conditions_en, "sectors": [words.sector[s][0] for s in sectors.get(c.id, [])],
                  "stage_min": words.stage[c.stage_min_id][0], "stage_max": words.stage[c.stage_max_id][0]}
@@ -397,7 +398,7 @@ def capacity_records(session: Session, words: _Words) -> tuple[list[InvestorReco
         incubators[c.incubator_id].append(versions)
     for incubator_id, incubator in sorted(orgs.items()):
         now, before = _unions(org_key(incubator_id), "incubator", words.park.get(incubator.park_id, ""),
-                              incubators.get(incubator_id, []), incubator.created_at.date())
+                              incubators.get(incubator_id, []), clock.day_of(incubator.created_at))
         out.append(now)
         earlier += before
     return out, earlier
@@ -418,7 +419,7 @@ def _offer_versions(session: Session, column) -> dict[int, list[tuple[date, date
     for offer_id, declared, replaced, terms in session.execute(
             sa.select(column, OfferRevision.declared_at, OfferRevision.replaced_at, OfferRevision.terms)
             .where(column.is_not(None)).order_by(OfferRevision.replaced_at, OfferRevision.id)):
-        out[offer_id].append((declared.date(), replaced.date(), terms))
+        out[offer_id].append((clock.day_of(declared), clock.day_of(replaced), terms))
     return out
 
 

@@ -2,17 +2,18 @@
 open offers, seats left shown."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.models import IncubationCapacity, OfferRevision
 from tests.conftest import PASSWORD
 from tests.helpers import field_errors, log_in, submit
 from tests.offer_helpers import EN, bearer, org_id
 
-TODAY = date.today()
+TODAY = clock.today()
 OFFER = {"title": "集成电路接力孵化 2025年第1期", "sectors": ["integrated_circuits", "electronic_information"],
          "stage_min": "seed", "stage_max": "series_a", "seats_total": 10,
          "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=365)).isoformat(),

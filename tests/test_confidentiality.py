@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from marketplace import recs
+from marketplace import clock, recs
 from marketplace.extensions import db
 from marketplace.models import FundingNeed, Sector, Stage, User
 from marketplace.models.enums import Instrument, NeedStatus, Role
@@ -106,7 +105,7 @@ def test_nobody_else_ever_gets_them(app, client, caplog, role):
 def test_the_recommender_never_reads_them(app, run_in):
     """What the rankings learn from and the reasons quote (texts, amounts) holds none of them."""
     plant(app)
-    data = run_in(lambda s: recs.dataset(s, date.today()))
+    data = run_in(lambda s: recs.dataset(s, clock.today()))
     learned = " ".join([*data.rounds.text, *data.investors.text, *map(str, data.rounds.amount)])
     assert "机密测试" in learned  # the public title is there...
     # ...the secrets not

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.models import User
 from marketplace.models.enums import Instrument, NeedStatus
 from marketplace.services import tokens
@@ -36,8 +37,9 @@ def needs(run_in):
         for i in range(5):
             need(s, chips, f"Round {i}", minutes=i, amount=((i + 1) * M, (i + 2) * M), summary="lidar chip",
                  revenue_last_year=12 * M, monthly_burn=M, runway_months=14, deck_path="decks/secret.pdf")
-        need(s, chips, "Credit line", minutes=9, instrument=Instrument.CREDIT_LOAN, deadline=date(2026, 9, 1))
+        need(s, chips, "Credit line", minutes=9, instrument=Instrument.CREDIT_LOAN, deadline=date(2030, 9, 1))
         need(s, chips, "A draft", minutes=10, status=NeedStatus.DRAFT)
+        need(s, chips, "Past its deadline", minutes=11, deadline=clock.today() - timedelta(days=1))  # not listed
         s.commit()
 
     run_in(post)

@@ -119,6 +119,13 @@ def test_bad_filters_are_shown_on_the_form_not_a_crash(client, make_user, market
     assert field_errors(response.get_data(as_text=True), field)
 
 
+def test_a_stage_no_list_offers_is_refused_in_the_readers_language(client, make_user, market):
+    logged_in(client, make_user, "investor")
+    for headers, message in ((EN, "Not among the choices offered: nope"), (ZH, "不在可选范围内：nope")):
+        response = client.get("/investor/deal-flow?stages=nope", headers=headers)
+        assert response.status_code == 400 and field_errors(response.get_data(as_text=True), "stages") == message
+
+
 def test_a_broken_page_link_says_so(client, make_user, market):
     logged_in(client, make_user, "investor")
     for cursor in ("%%%", "WyJub3QgYSB0aW1lIiwgMV0"):

@@ -1,10 +1,12 @@
 """Each side's home shows what exists for it, and nothing invented."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.models import (
     FundingNeed,
     IncubationCapacity,
@@ -24,6 +26,7 @@ from tests.helpers import log_in
 from tests.test_deal_flow import by_code
 
 EN = {"Accept-Language": "en"}
+ZH = {"Accept-Language": "zh-CN"}
 
 
 def org_of(session, email):
@@ -96,20 +99,25 @@ def test_a_bank_sees_its_products(client, make_user, run_in):
     assert "知识产权质押贷" in page and "IP-pledge loan" in page and "3.20% – 4.80%" in page and "24 months" in page
 
 
-def test_an_incubator_sees_seats_left(client, make_user, run_in):
+def test_an_incubator_sees_seats_left_in_its_current_offers_and_which_are_closed(client, make_user, run_in):
     incubator = make_user("incubator")
 
     def setup(s):
         seed, a = by_code(s, Stage, "seed"), by_code(s, Stage, "series_a")
-        s.add(IncubationCapacity(incubator=org_of(s, incubator), title="集成电路接力孵化", stage_min=seed,
-                                 stage_max=a, seats_total=10, seats_taken=3, starts_on=date.today(),
-                                 ends_on=date.today() + timedelta(days=365)))
+        for title, is_open, days_ago in (("集成电路接力孵化", True, 0), ("已关闭的一期", False, 1)):
+            s.add(IncubationCapacity(incubator=org_of(s, incubator), title=title, stage_min=seed, is_open=is_open,
+                                     stage_max=a, seats_total=10, seats_taken=3,
+                                     starts_on=clock.today() - timedelta(days=days_ago),
+                                     ends_on=clock.today() + timedelta(days=365)))
         s.commit()
 
     run_in(setup)
     log_in(client, incubator, PASSWORD)
     page = client.get("/incubator/", headers=EN).get_data(as_text=True)
-    assert "7 of 10" in page and 'data-testid="seats-left">7<' in page
+    assert 'data-testid="seats-left">7<' in page and 'data-testid="capacity-offers">1<' in page
+    assert re.findall(r'data-testid="status"><span class="badge [^"]+">(\w+)<', page) == ["Open", "Closed"]
+    relay = client.get("/relay/", headers=ZH).get_data(as_text=True)
+    assert re.findall(r'data-testid="status"><span class="badge [^"]+">(\w+)<', relay) == ["进行中", "已关闭"]
 
 
 def test_a_park_operator_sees_its_parks_figures_against_the_targets(client, make_user, run_in):

@@ -55,12 +55,12 @@ def test_the_account_keeps_its_choice_on_every_device(app, client, make_user, ru
 def test_the_catalog_translates_every_message_in_the_source(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-k", "lazy_gettext", "-k", "N_", "-o", str(template), "."],
+                    "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-k", "N_", "-o", str(template), "."],
                    cwd=ROOT, check=True, capture_output=True)
-    with template.open("rb") as f:
-        source = {m.id for m in read_po(f) if m.id}
+    with template.open("rb") as f:  # a message is its context and its text ("Withdrawn": a request's, a product's)
+        source = {(m.context, m.id) for m in read_po(f) if m.id}
     with CATALOG.open("rb") as f:
-        catalog = {m.id: m for m in read_po(f) if m.id}
+        catalog = {(m.context, m.id): m for m in read_po(f) if m.id}
     missing = sorted(str(i) for i in source - catalog.keys())
     assert missing == [], "run `make messages` and translate these"
     untranslated = sorted(str(i) for i, m in catalog.items()

@@ -2,11 +2,12 @@
 every other role and as another incubator: refused with 403 or 404, and nothing changes."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.models import IncubationCapacity, Incubator, Stage
 from tests.conftest import PASSWORD
 from tests.helpers import log_in, submit
@@ -23,7 +24,7 @@ WRITE_ROUTES = [
     "/api/v1/incubators/<int:org_id>",
 ]
 OTHER_ROLES = ("startup", "investor", "bank", "operator", "admin")
-TODAY = date.today()
+TODAY = clock.today()
 FORM = {"title": "改名", "stage_min": "seed", "stage_max": "series_a", "seats_total": "5",
         "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=30)).isoformat()}
 BODY = {**FORM, "seats_total": 5}

@@ -352,13 +352,29 @@ def test_a_long_conversation_opens_on_its_latest_messages(app, run_in, world):
     assert 'data-testid="earlier-messages"' not in html and 'data-testid="latest-messages"' in html
 
 
+def history_of(html: str) -> list[str]:
+    log = html.split('data-testid="audit-log"')[1].split("</section>")[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li.*?</li>", log, re.S)]
+
+
 def test_the_audit_log_names_the_other_side_by_organization_until_accepted(app, run_in, world):
     intro_id = ask(run_in, world)
-    do(run_in, world, intros.decline, "startup", intro_id)
+    founder = app.test_client()
+    log_in(founder, FOUNDER, PASSWORD)
+    [asked] = history_of(page(founder, f"/intros/{intro_id}"))
+    assert asked.endswith("· 张江早期基金 · requested") and VC not in asked  # the state is its action: said once
+    assert "/withdraw" not in page(founder, f"/intros/{intro_id}")  # a request is answered, not withdrawn
+    do(run_in, world, intros.accept, "startup", intro_id)
+    asked, accepted = history_of(page(founder, f"/intros/{intro_id}"))
+    assert asked.endswith(f"· 张江早期基金 ({VC}) · requested")
+    assert accepted.endswith(f"· 深蓝芯片 ({FOUNDER}) · accepted: Requested → Accepted")
+    assert "/withdraw" in page(founder, f"/intros/{intro_id}")  # an accepted one, either side may leave
+    declined = ask(run_in, world, who="investor2")
+    do(run_in, world, intros.decline, "startup", declined)
     investor = app.test_client()
-    log_in(investor, VC, PASSWORD)
-    html = page(investor, f"/intros/{intro_id}")
-    assert FOUNDER not in html and "深蓝芯片" in html and VC in html  # its own people by email
+    log_in(investor, world.emails["investor2"], PASSWORD)
+    html = page(investor, f"/intros/{declined}")
+    assert FOUNDER not in html and "深蓝芯片" in html and world.emails["investor2"] in html  # its own people by email
 
 
 def test_the_request_is_dated_when_it_was_asked_not_when_it_was_answered(app, run_in, world):

@@ -1,10 +1,11 @@
 """The IP portfolio through the JSON API: the owner's alone, checked as the offices number and date it."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from marketplace import clock
 from marketplace.models import IPAsset
 from marketplace.models.enums import IPKind
 from marketplace.services.ip_numbers import patent_number
@@ -73,7 +74,7 @@ def test_others_never_see_an_asset(client, run_in, owner, make_user):
     ({"status": "expired", "expires_on": None}, "expires_on"),
     ({"appraised_value": -1}, "appraised_value"),
     ({"appraised_value": None}, "appraised_value"),
-    ({"filed_on": (date.today() + timedelta(days=2)).isoformat()}, "filed_on"),
+    ({"filed_on": (clock.today() + timedelta(days=2)).isoformat()}, "filed_on"),
     ({"title": ""}, "title"),
     ({"kind": "trademark"}, "kind"),
     ({"appraised_value": 1.5}, "appraised_value"),

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.models import IPAsset, LoanProduct, PledgeRate, Stage, Startup
 from marketplace.models.enums import IPKind, IPStatus, LoanKind
 from marketplace.services import eligibility, ip_pledge
@@ -143,7 +144,7 @@ def test_contributions_are_rounded_down_to_the_yuan():
 def portfolio(app, make_user, run_in):
     founder = make_user("startup")
     banker = make_user("bank")
-    today = date.today()
+    today = clock.today()
 
     def build(s):
         company = org_of(s, founder)
@@ -177,8 +178,8 @@ def test_eligibility_sizes_ip_pledge_products_with_the_same_function(run_in, por
 
     def check(s):
         startup = s.get(Startup, ids["startup"])
-        matched = {b.listing.id: b for b in eligibility.loan_products_for(s, startup, date.today())}
-        sizing = ip_pledge.for_product(s, ids["startup"], ids["pledge"], date.today())
+        matched = {b.listing.id: b for b in eligibility.loan_products_for(s, startup, clock.today())}
+        sizing = ip_pledge.for_product(s, ids["startup"], ids["pledge"], clock.today())
         assert matched[ids["pledge"]].amount == sizing.amount == 2 * M
         assert [a.number for a in matched[ids["pledge"]].pledged] == [a.number for a in sizing.counted] \
             == ["CN202110000001.1"]

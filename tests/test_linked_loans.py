@@ -96,6 +96,23 @@ def test_the_size_is_the_sum_of_the_confirmed_commitments_and_grows_while_offere
     assert run_in(lambda s: linked_loans.confirmed_equity(s, world.ids["round"])) == 20 * M
 
 
+def test_an_applied_offer_keeps_its_amount_and_its_page_says_what_it_would_be_today(client, run_in, world):
+    commit(run_in, world, amount=12 * M)  # ratio 0.5: CNY 6M
+    oid = offer_id(run_in, world)
+    page = f"/pipeline/offers/{oid}"
+    as_user(client, world.emails["founder"])
+    html = client.get(page, headers=EN).get_data(as_text=True)
+    assert "It is sized again when another commitment is confirmed" in html and "sized-when-applied" not in html
+    assert post(client, page, f"{page}/apply").status_code == 302
+    commit(run_in, world, investor="follower", amount=8 * M, lead=False)
+    assert offers(run_in, world)["Chip linked loan"] == (6 * M, "applied")
+    html = client.get(page, headers=EN).get_data(as_text=True)
+    assert re.search(r'data-testid="offer-amount">CNY 6M<', html) and "Loan-to-equity ratio</dt><dd" in html
+    assert re.search(r'data-testid="sized-when-applied">The amount is the one applied for; at the confirmed equity of '
+                     r'today it would be CNY 10M\.<', html)
+    assert ">50%<" in html  # the ratio, as the bank's product list words it
+
+
 def test_an_angel_lead_opens_the_angel_product(run_in, world):
     commit(run_in, world, investor="follower", amount=4 * M, lead=True)
     assert offers(run_in, world) == {"Angel-backed loan": (2 * M, "offered"), "Small linked loan": (2 * M, "offered")}

@@ -8,6 +8,7 @@ from itertools import product
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.errors import DomainError
 from marketplace.models import FundingNeed, IPAsset, Stage, Startup, User
 from marketplace.models.enums import Instrument, IPKind, IPStatus, NeedStatus
@@ -19,7 +20,7 @@ from tests.helpers import log_in
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
-TODAY = date.today()
+TODAY = clock.today()
 # Confidential values no one but the owner may ever see, raw or formatted.
 SENTINELS = {"revenue_last_year": 987_654_321, "monthly_burn": 4_321_987, "runway_months": 47}
 SENTINEL_TEXTS = ("987654321", "987.65", "9.88", "4321987", "4.32", "432.2")

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.models import FundingNeed
 from tests.conftest import PASSWORD
-from tests.helpers import field_errors, log_in, submit
+from tests.helpers import field_errors, log_in, log_out, submit
 from tests.test_needs import EN, SENTINEL_TEXTS, SENTINELS, ZH
 
-DEADLINE = (date.today() + timedelta(days=60)).isoformat()
+DEADLINE = (clock.today() + timedelta(days=60)).isoformat()
 FORM = {"instrument": "linked_loan", "title": "Linked loan for the MCU line", "amount_min": "300",
         "amount_max": "800", "stage": "series_a", "sectors": ["integrated_circuits"],
         "summary": "Alongside our Series A.", "use_of_funds": "Production line", "deadline": DEADLINE,
@@ -161,6 +162,31 @@ def test_home_and_the_needs_list_link_to_each_need(client, founder):
     for page in ("/startup/", "/startup/needs"):
         html = client.get(page, headers=EN).get_data(as_text=True)
         assert f'href="/startup/needs/{need_id}"' in html and "Linked loan for the MCU line" in html
+
+
+def test_a_need_past_its_deadline_leaves_the_deal_flow_and_its_owner_is_told(client, founder, make_user, run_in):
+    need_id = need_id_of(create(client, publish="Save and publish"))
+    investor = make_user("investor")
+
+    def pass_deadline(s):
+        s.get(FundingNeed, need_id).deadline = clock.today() - timedelta(days=1)
+        s.commit()
+
+    def listed():
+        log_in(client, investor, PASSWORD)
+        html = client.get("/investor/deal-flow?sort=newest", headers=EN).get_data(as_text=True)
+        log_out(client)
+        return f'href="/startup/needs/{need_id}"' in html
+
+    log_out(client)
+    assert listed()
+    run_in(pass_deadline)
+    assert not listed()
+    log_in(client, founder, PASSWORD)
+    for page in ("/startup/", "/startup/needs", f"/startup/needs/{need_id}"):
+        assert "Deadline passed: not listed until you extend it" in client.get(page, headers=EN).get_data(
+            as_text=True), page
+    assert "截止日期已过" in client.get("/startup/needs", headers=ZH).get_data(as_text=True)
 
 
 def test_others_see_the_public_page_without_the_confidential_part(client, founder, make_user):

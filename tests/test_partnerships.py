@@ -3,11 +3,12 @@ only partner investors find its resident startups' new needs; the recommender's 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.models import AuditEvent, FundingNeed, Incubator
 from marketplace.models.enums import PartnershipStatus
@@ -39,7 +40,7 @@ def people(app, make_user, run_in):
 
     def stay(s):
         s.add(IncubationStay(startup_id=ids["startup"], incubator_id=ids["incubator"],
-                             started_on=date.today() - timedelta(days=10)))
+                             started_on=clock.today() - timedelta(days=10)))
         s.commit()
     run_in(stay)
     return {"emails": emails, "ids": ids, "headers": {n: bearer(app, e) for n, e in emails.items()}}
@@ -84,7 +85,7 @@ def test_early_need_is_found_only_by_partners(client, people, run_in):
     assert made.status_code == 201, made.get_json()
     need_id = made.get_json()["id"]
     public_from = run_in(lambda s: s.get(FundingNeed, need_id).public_from)
-    assert public_from is not None and public_from.date() >= date.today() + timedelta(days=13)
+    assert public_from is not None and public_from.date() >= clock.today() + timedelta(days=13)
 
     def found_by(name) -> dict[str, bool]:
         h = people["headers"][name]
@@ -193,7 +194,7 @@ def replayed_links(session, people):
     and the incubator's key."""
     from marketplace import recs
 
-    data, partner = recs.dataset(session, date.today()), recs.org_key(people["ids"]["partner"])
+    data, partner = recs.dataset(session, clock.today()), recs.org_key(people["ids"]["partner"])
 
     def links(day=None):
         table = data if day is None else data.before(day)
@@ -204,8 +205,8 @@ def replayed_links(session, people):
 def test_the_replay_counts_a_partnership_from_the_day_it_was_accepted(session, people, accepted):
     """A replayed day before today knows the investor without the link; today's model with it."""
     links, incubator = replayed_links(session, people)
-    assert links(date.today()) == links(date.today() - timedelta(days=29)) == ()
-    assert links(date.today() + timedelta(days=1)) == links() == (incubator,)
+    assert links(clock.today()) == links(clock.today() - timedelta(days=29)) == ()
+    assert links(clock.today() + timedelta(days=1)) == links() == (incubator,)
 
 
 def test_the_replay_counts_an_ended_partnership_on_the_days_it_was_in_force(session, people, accepted):
@@ -216,9 +217,9 @@ def test_the_replay_counts_an_ended_partnership_on_the_days_it_was_in_force(sess
     session.commit()
     partnerships.end(session, actor(people, "partner"), accepted)
     links, incubator = replayed_links(session, people)
-    assert links(date.today() - timedelta(days=25)) == ()
-    assert links(date.today() - timedelta(days=10)) == links(date.today()) == (incubator,)
-    assert links(date.today() + timedelta(days=1)) == links() == ()
+    assert links(clock.today() - timedelta(days=25)) == ()
+    assert links(clock.today() - timedelta(days=10)) == links(clock.today()) == (incubator,)
+    assert links(clock.today() + timedelta(days=1)) == links() == ()
 
 
 def test_the_replay_keeps_the_earlier_period_of_a_partnership_proposed_again(session, people, accepted):
@@ -234,10 +235,10 @@ def test_the_replay_keeps_the_earlier_period_of_a_partnership_proposed_again(ses
     assert again.id == accepted
     partnerships.accept(session, actor(people, "partner"), again.id)
     links, incubator = replayed_links(session, people)
-    assert links(date.today() - timedelta(days=29)) == ()
-    assert links(date.today() - timedelta(days=25)) == (incubator,)
-    assert links(date.today() - timedelta(days=10)) == links(date.today()) == ()
-    assert links(date.today() + timedelta(days=1)) == links() == (incubator,)
+    assert links(clock.today() - timedelta(days=29)) == ()
+    assert links(clock.today() - timedelta(days=25)) == (incubator,)
+    assert links(clock.today() - timedelta(days=10)) == links(clock.today()) == ()
+    assert links(clock.today() + timedelta(days=1)) == links() == (incubator,)
 
 
 def test_the_recommender_counts_partnerships_and_stays(session, people):
@@ -248,5 +249,5 @@ def test_the_recommender_counts_partnerships_and_stays(session, people):
     records = {r.id: r for r in recs.investor_records(session, words)[0]}
     assert records[recs.org_key(people["ids"]["partner"])].incubators == (recs.org_key(people["ids"]["incubator"]),)
     assert records[recs.org_key(people["ids"]["outsider"])].incubators == ()
-    startup_round = recs._Startups(session, words).round(people["ids"]["startup"], date.today())
+    startup_round = recs._Startups(session, words).round(people["ids"]["startup"], clock.today())
     assert startup_round.incubator == recs.org_key(people["ids"]["incubator"])

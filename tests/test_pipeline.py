@@ -347,6 +347,14 @@ def test_the_card_page_records_a_term_sheet_in_wan_yuan(client, run_in, world, r
     assert field_errors(response.get_data(as_text=True), "amount") == "Enter the amount you commit."
     response = post(client, page, f"{page}/move", {"stage": "term_sheet", "amount": "abc"}, headers=ZH)
     assert response.status_code == 422 and field_errors(response.get_data(as_text=True), "amount")
+    response = post(client, page, f"{page}/move", {"stage": "term_sheet", "amount": "0"}, headers=EN)
+    assert field_errors(response.get_data(as_text=True), "amount").startswith("Enter an amount from 0.0001 to ")
+    # more than the whole round (CNY 30M to 50M) asks for
+    response = post(client, page, f"{page}/move", {"stage": "term_sheet", "amount": "5001"}, headers=EN)
+    assert response.status_code == 422 and field_errors(response.get_data(as_text=True), "amount") == (
+        "A commitment cannot be larger than the whole round, which asks for at most CNY 50M.")
+    response = post(client, page, f"{page}/move", {"stage": "term_sheet", "amount": "99999999"}, headers=ZH)
+    assert "不能超过本轮融资" in field_errors(response.get_data(as_text=True), "amount")
     assert row_counts() == before
     response = post(client, page, f"{page}/move", {"stage": "term_sheet", "amount": "2000", "is_lead": "y"})
     assert response.status_code == 302

@@ -14,7 +14,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
-from marketplace import cache, recs
+from marketplace import cache, clock, recs
 from marketplace.extensions import db
 from marketplace.models import (
     Bank,
@@ -23,8 +23,8 @@ from marketplace.models import (
     IncubationCapacity,
     Incubator,
     Interaction,
-    IPAsset,
     Investor,
+    IPAsset,
     LoanProduct,
     Park,
     PledgeRate,
@@ -32,8 +32,16 @@ from marketplace.models import (
     Stage,
     User,
 )
-from marketplace.models.enums import (InteractionAction, Instrument, InvestorKind, IPKind, IPStatus, LoanKind,
-                                      NeedStatus, TargetKind)
+from marketplace.models.enums import (
+    Instrument,
+    InteractionAction,
+    InvestorKind,
+    IPKind,
+    IPStatus,
+    LoanKind,
+    NeedStatus,
+    TargetKind,
+)
 from marketplace.models.history import investments
 from marketplace.models.organizations import startup_sectors
 from marketplace.services import capacities, loan_products, matching, recommendations, theses
@@ -47,7 +55,7 @@ from tests.test_deal_flow import M, by_code, need, startup
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
-TODAY = date.today()
+TODAY = clock.today()
 
 LISTS = "'needs', 'investors', 'loan-products', 'capacities', 'startups'"
 WRITE_ROUTES = [*(f"/matches/<any({LISTS}):list_name>/<int:item_id>/{action}" for action in ("save", "dismiss", "clear")),
@@ -164,6 +172,29 @@ def test_each_investor_sees_its_own_thesis_first_and_the_follow_on_on_top(run_in
     assert bio_first[0] == ids["bio_need"]
     codes = [r.code for r in page.items[0].reasons]
     assert "earlier_investor" in codes and "thesis_fit" in codes
+
+
+def test_the_rounds_a_thesis_asks_for_come_first_whatever_the_history(run_in, market):
+    """The chip investor backed the chip company in three rounds; once its thesis turns to biotech
+    seed and pre-A rounds, the biotech's round is its best match, and the chip rounds follow it
+    (still listed)."""
+    _, ids = market
+
+    def back_again(s):
+        for n, kind in enumerate(("angel", "pre_a")):
+            earlier = FundingRound(startup_id=ids["chip_co"], round_type=kind, stage=by_code(s, Stage, kind),
+                                   funded_on=TODAY - timedelta(days=300 - 100 * n), raised_amount_usd=2_000_000,
+                                   source="test", external_id=kind)
+            s.add(earlier)
+            s.flush()
+            s.execute(sa.insert(investments), [{"round_id": earlier.id, "investor_id": ids["chip_investor"]}])
+        s.commit()
+    run_in(back_again)
+    run_in(lambda s: theses.upsert(s, ids["chip_investor"], ThesisInput(
+        ticket_min=5 * M, ticket_max=30 * M, sectors=["biomedicine"], stages=["seed", "pre_a"])))
+    ranked, page = run_in(lambda s: ranked_ids(s, ids["chip_investor"]))
+    assert ranked[0] == ids["bio_need"] and sorted(ranked[1:]) == sorted([ids["chip_need"], ids["other_need"]])
+    assert page.total == 3 and "thesis_fit" in [r.code for r in page.items[0].reasons]
 
 
 def test_the_deal_flow_page_is_ranked_with_reasons_in_both_languages(client, market):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 
 import pytest
 import rq
 
+from marketplace import clock
 from marketplace.extensions import db
 from marketplace.services import matching, recommendations
 from marketplace.services.deal_flow import NeedFilters
@@ -44,11 +44,11 @@ def test_training_prints_the_validation_and_the_pages_serve_the_model(demo_app, 
     again = demo_app.test_cli_runner().invoke(args=["recs", "train", "--if-missing"])
     assert again.exit_code == 0 and "nothing to do" in again.output
     with demo_app.app_context():
-        engine = matching.engine(db.session, date.today())
+        engine = matching.engine(db.session, clock.today())
         assert engine.trained
         investor = db.session.execute(db.text(
             "SELECT organization_id FROM users WHERE email = 'investor@demo.zjmatch.cn'")).scalar()
-        page = recommendations.needs(db.session, investor, NeedFilters(), today=date.today(), offset=0, limit=10)
+        page = recommendations.needs(db.session, investor, NeedFilters(), today=clock.today(), offset=0, limit=10)
         assert len(page.items) == 10 and all(item.reasons for item in page.items)
 
 

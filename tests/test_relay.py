@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.models import IncubationCapacity, Notification, Sector, Stage, Startup
 from marketplace.models.enums import AuditSubject, ReservationStatus
 from marketplace.models.organizations import startup_sectors
@@ -29,7 +30,7 @@ WRITE_ROUTES = [
     "/api/v1/reservations/<int:reservation_id>/decline",
     "/api/v1/reservations/<int:reservation_id>/release",
 ]
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def add_capacity(run_in, incubator_id: int, seats: int = 2) -> int:
@@ -322,3 +323,43 @@ def test_a_startup_reads_an_offers_conditions_before_it_applies(client, world, r
     assert "Conditions: Team on site; a proof of concept done" in tab
     apply = client.get(f"/relay/capacities/{world['capacity']}/apply", headers=ZH).get_data(as_text=True)
     assert "入驻条件" in apply and "Team on site; a proof of concept done" in apply
+
+
+def test_a_startup_is_matched_with_seats_it_can_take_and_an_incubator_not_with_its_own_residents(
+        client, world, run_in):
+    """A relay leads to another incubator: a startup's matches leave out the offers of the incubator
+    it is at and those it already holds a reservation on; an incubator's list of startups looking
+    for incubation leaves out its residents, and a startup taken in stops looking."""
+    ids, headers = world["ids"], world["headers"]
+    own = add_capacity(run_in, ids["a"], seats=3)  # A's offer: s1 is already at A
+    elsewhere = add_capacity(run_in, ids["b"], seats=4)
+
+    def seeking(s):
+        for name in ("s1", "s2"):
+            s.get(Startup, ids[name]).seeking_incubation = True
+        s.commit()
+    run_in(seeking)
+
+    def matched(who):
+        response = client.get("/api/v1/recommendations/capacities?limit=50", headers=headers[who])
+        assert response.status_code == 200, response.get_json()
+        return sorted(item["capacity"]["id"] for item in response.get_json()["items"])
+
+    def candidates(incubator):
+        response = client.get("/api/v1/recommendations/startups?limit=50", headers=headers[incubator])
+        return sorted(item["startup"]["id"] for item in response.get_json()["items"])
+
+    assert own not in matched("s1") and matched("s1") == sorted([world["capacity"], elsewhere])
+    assert candidates("a") == [] and candidates("b") == sorted([ids["s1"], ids["s2"]])
+    # a reservation held: that offer leaves the startup's matches, the others stay
+    rid = reserve(client, world, "s1").get_json()["id"]
+    assert matched("s1") == [elsewhere]
+    # B takes s1 in: s1 stops looking for an incubator; B's offers leave its matches, A's come back
+    assert client.post(f"/api/v1/reservations/{rid}/accept", headers=headers["b"]).status_code == 200
+    assert candidates("b") == [ids["s2"]] and candidates("a") == []
+    assert run_in(lambda s: s.get(Startup, ids["s1"]).seeking_incubation) is False
+    assert matched("s1") == [own]
+    # the matches page says the same, in either language
+    log_in(client, world["emails"]["s1"], PASSWORD)
+    page = client.get("/matches/?tab=capacities", headers=EN).get_data(as_text=True)
+    assert re.findall(r'href="/relay/capacities/(\d+)/apply"', page) == [str(own)]

@@ -12,13 +12,14 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from marketplace import clock
 from marketplace.extensions import db
 from marketplace.models import IncubationCapacity, Incubator, Stage, Startup, User
 from marketplace.models.enums import ReservationStatus
@@ -56,8 +57,8 @@ def _setup(app, count: int) -> tuple[int, list[str]]:
         incubator = Incubator(name="接力孵化器")
         s.add(User(email="inc@example.org", password_hash="x", organization=incubator))
         capacity = IncubationCapacity(incubator=incubator, title="Ten seats", stage_min=seed, stage_max=series_a,
-                                      seats_total=SEATS, starts_on=date.today(),
-                                      ends_on=date.today() + timedelta(days=365))
+                                      seats_total=SEATS, starts_on=clock.today(),
+                                      ends_on=clock.today() + timedelta(days=365))
         s.add(capacity)
         users = [User(email=f"s{i}@example.org", password_hash="x", organization=Startup(name=f"初创{i}"))
                  for i in range(count)]

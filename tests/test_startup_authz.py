@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from marketplace import clock
 from marketplace.api import ip_assets as ip_assets_api
 from marketplace.api import needs as needs_api
 from marketplace.api import startups as startups_api
@@ -44,7 +45,7 @@ WRITE_ROUTES = [
 # Routes that write the caller's own organization: another startup using them changes only its own.
 OWN_ROUTES = {"/api/v1/needs", "/api/v1/ip-assets", "/startup/profile", "/startup/ip/new", "/startup/needs/new"}
 ACTORS = ("startup", "investor", "bank", "incubator", "operator", "admin", None)
-DEADLINE = (date.today() + timedelta(days=30)).isoformat()
+DEADLINE = (clock.today() + timedelta(days=30)).isoformat()
 NEED_FORM = {"instrument": "equity", "title": "hijacked", "amount_min": "1", "amount_max": "2", "stage": "seed",
              "sectors": ["integrated_circuits"], "deadline": DEADLINE}
 uploads = test_needs_deck.uploads  # the same fixture: decks in the test's own folder

@@ -1,11 +1,11 @@
 """``/capacities``: incubators offer relay-incubation seats; every member browses the open offers."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace import clock
 from marketplace.api.blueprint import caller, endpoint, load, load_query
 from marketplace.api.id_pages import after_id, page_response
 from marketplace.extensions import db
@@ -29,7 +29,7 @@ TAG = "incubation capacity"
 def list_capacities() -> Any:
     query = load_query(CapacityQuerySchema())
     page = capacities.browse(
-        db.session, caller().organization_id, today=date.today(), mine=query.get("mine", False),
+        db.session, caller().organization_id, today=clock.today(), mine=query.get("mine", False),
         sector=query.get("sector"), stage=query.get("stage"), has_seats=query.get("has_seats"),
         after=after_id(query), limit=query["limit"])
     return page_response(page, schema("owner" if query.get("mine") else "public"))
@@ -39,7 +39,7 @@ def list_capacities() -> Any:
           body=CapacitySchema, response=CapacitySchema, status=201)
 def create_capacity() -> Any:
     terms = CapacityTerms(**load(CapacitySchema()))
-    capacity = capacities.create(db.session, caller().organization_id, terms, today=date.today())
+    capacity = capacities.create(db.session, caller().organization_id, terms, today=clock.today())
     return schema("owner").dump(capacity), 201
 
 

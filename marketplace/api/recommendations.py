@@ -5,11 +5,11 @@ Every list pages on: ``next`` is an opaque cursor to the following page, none on
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace import clock
 from marketplace.api.blueprint import (
     QueryError,
     caller,
@@ -81,7 +81,7 @@ def _page(ranked: recommendations.RankedPage, offset: int, limit: int, fields: F
 def recommended_needs() -> Any:
     query = load_query(RecommendedNeedQuerySchema())
     offset = _offset(query)
-    ranked = recommendations.needs(db.session, caller().organization_id, query["filters"], today=date.today(),
+    ranked = recommendations.needs(db.session, caller().organization_id, query["filters"], today=clock.today(),
                                    offset=offset, limit=query["limit"])
     return _page(ranked, offset, query["limit"], lambda need: {"need": need}, RecommendedNeedSchema(),
                  caller().role == Role.BANK)
@@ -90,7 +90,7 @@ def recommended_needs() -> Any:
 def _for_startup(direction: str, fields: Fields, schema: Any) -> Any:
     query = load_query(RecommendationQuerySchema())
     offset = _offset(query)
-    ranked = recommendations.for_startup(db.session, caller().organization_id, direction, today=date.today(),
+    ranked = recommendations.for_startup(db.session, caller().organization_id, direction, today=clock.today(),
                                          offset=offset, limit=query["limit"])
     return _page(ranked, offset, query["limit"], fields, schema, direction != INVESTORS, own=False)
 
@@ -122,7 +122,7 @@ def recommended_capacities() -> Any:
 def recommended_startups() -> Any:
     query = load_query(SeekingStartupQuerySchema())
     offset = _offset(query)
-    ranked = recommendations.startups(db.session, caller().organization_id, today=date.today(), offset=offset,
+    ranked = recommendations.startups(db.session, caller().organization_id, today=clock.today(), offset=offset,
                                       limit=query["limit"], sector=query.get("sector"), stage=query.get("stage"),
                                       park=query.get("park"))
     return _page(ranked, offset, query["limit"], lambda startup: {"startup": startup}, RecommendedStartupSchema(),

@@ -4,11 +4,11 @@ the receiving incubator releases. A full offer answers 409, unless the caller as
 waitlist."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace import clock
 from marketplace.api.blueprint import caller, endpoint, load, load_query
 from marketplace.api.id_pages import after_id, page_response
 from marketplace.extensions import db
@@ -33,7 +33,7 @@ def _actor() -> Actor:
 def create_reservation(capacity_id: int) -> Any:
     data = load(ReservationInputSchema())
     reservation = relay.reserve(db.session, _actor(), capacity_id, startup_id=data.get("startup_id"),
-                                message=data["message"], waitlist=data["waitlist"], today=date.today())
+                                message=data["message"], waitlist=data["waitlist"], today=clock.today())
     return SCHEMA.dump(relay.get(db.session, caller().organization_id, reservation.id)), 201
 
 
@@ -55,7 +55,7 @@ def get_reservation(reservation_id: int) -> Any:
           summary=_l("Accept a pending reservation of your offer: the startup moves in"), tag=TAG,
           roles=(Role.INCUBATOR,), response=ReservationSchema, errors=(409,))
 def accept_reservation(reservation_id: int) -> Any:
-    relay.accept(db.session, _actor(), reservation_id, today=date.today())
+    relay.accept(db.session, _actor(), reservation_id, today=clock.today())
     return SCHEMA.dump(relay.get(db.session, caller().organization_id, reservation_id))
 
 
@@ -71,5 +71,5 @@ def decline_reservation(reservation_id: int) -> Any:
           summary=_l("Release a reservation (your startup's, or one of your offer's); its seat goes to the waitlist"),
           tag=TAG, roles=(Role.STARTUP, Role.INCUBATOR), response=ReservationSchema, errors=(409,))
 def release_reservation(reservation_id: int) -> Any:
-    relay.release(db.session, _actor(), reservation_id, today=date.today())
+    relay.release(db.session, _actor(), reservation_id, today=clock.today())
     return SCHEMA.dump(relay.get(db.session, caller().organization_id, reservation_id))

@@ -84,6 +84,7 @@ def intro_page(intro_id: int) -> Any:
 def _intro_page(intro: Any, status: int = 200, form: MessageForm | None = None) -> Any:
     org_id = _org()
     side = intros.side_of(intro, org_id)
+    may_answer = side == "startup" and intro.status == IntroStatus.REQUESTED
     thread = authors = None
     if intro.status == IntroStatus.ACCEPTED:
         thread = intros.latest_messages(db.session, org_id, intro.id, before=request.args.get("before", type=int))
@@ -92,8 +93,8 @@ def _intro_page(intro: Any, status: int = 200, form: MessageForm | None = None) 
         "deals/intro.html", intro=intro, side=side, thread=thread, authors=authors,
         contacts=intros.counterpart_contacts(db.session, intro, org_id),
         history=intros.history(db.session, intro, org_id),
-        may_answer=side == "startup" and intro.status == IntroStatus.REQUESTED,
-        may_withdraw=intro.status in intros.LIVE,
+        may_answer=may_answer,
+        may_withdraw=intro.status in intros.LIVE and not may_answer,  # a request is answered, not withdrawn
         form=form or MessageForm(formdata=None),
     ), status
 

@@ -2,13 +2,13 @@
 look for incubation."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import clock
 from marketplace.access import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -33,11 +33,11 @@ def _choices(rows: list[Any]) -> list[tuple[str, str]]:
 @bp.get("/")
 @role_required(Role.INCUBATOR)
 def home() -> Any:
-    home = homes.incubator_home(db.session, current_user.organization_id, date.today())
+    home = homes.incubator_home(db.session, current_user.organization_id, clock.today())
     profile = incubator_profile.profile(db.session, current_user.organization_id)
-    best = recommendations.startups(db.session, current_user.organization_id, today=date.today(), offset=0,
+    best = recommendations.startups(db.session, current_user.organization_id, today=clock.today(), offset=0,
                                     limit=recommendations.HIGHLIGHTS)
-    return render_template("incubators/home.html", home=home, profile=profile, today=date.today(),
+    return render_template("incubators/home.html", home=home, profile=profile, today=clock.today(),
                            waiting=desk.waiting(db.session, current_user.organization_id, Role.INCUBATOR),
                            best=reasons.explained(db.session, best.items, offer=True, own=True))
 
@@ -64,7 +64,7 @@ def profile() -> Any:
 @role_required(Role.INCUBATOR)
 def capacity_list() -> Any:
     offers = capacities.of_incubator(db.session, current_user.organization_id)
-    return render_template("incubators/capacities.html", capacities=offers, today=date.today())
+    return render_template("incubators/capacities.html", capacities=offers, today=clock.today())
 
 
 def _capacity_form(**kwargs: Any) -> CapacityForm:
@@ -85,7 +85,7 @@ def new_capacity() -> Any:
     if form.validate_on_submit():
         try:
             capacity = capacities.create(db.session, current_user.organization_id,
-                                         CapacityTerms(**form.changes()), today=date.today())
+                                         CapacityTerms(**form.changes()), today=clock.today())
         except DomainError as error:
             form.attach(error.errors)
         else:
@@ -132,7 +132,7 @@ def startups() -> Any:
                      _choices(all_parks(db.session)))
     form.validate()
     page = Page.requested(STARTUPS_PER_PAGE)
-    today = date.today()
+    today = clock.today()
     ranked = recommendations.startups(db.session, current_user.organization_id, today=today,
                                       offset=page.offset, limit=page.size, **form.filters())
     return render_template(

@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import clock
 from marketplace.access import role_required
 from marketplace.api.blueprint import QueryError, decode_cursor, encode_cursor
 from marketplace.errors import DomainError
@@ -32,7 +33,7 @@ PAGE_SIZE = 20
 @role_required(Role.INVESTOR)
 def home() -> Any:
     org_id = current_user.organization_id
-    best = recommendations.needs(db.session, org_id, NeedFilters(), today=date.today(), offset=0,
+    best = recommendations.needs(db.session, org_id, NeedFilters(), today=clock.today(), offset=0,
                                  limit=recommendations.HIGHLIGHTS)
     return render_template("investors/home.html", home=homes.investor_home(db.session, org_id),
                            thesis=theses.get(db.session, org_id),
@@ -86,7 +87,7 @@ def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]
         return _ranked_page(form, narrow)
     try:
         after = decode_cursor(request.args["after"]) if request.args.get("after") else None
-        today = date.today()
+        today = clock.today()
         needs, next_values = deal_flow.browse(db.session, narrow(form.filters()), sort=form.sort.data, after=after,
                                               limit=PAGE_SIZE, today=today,
                                               viewer_org_id=current_user.organization_id)
@@ -108,7 +109,7 @@ def need_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]
 def _ranked_page(form: NeedFilterForm, narrow: Callable[[NeedFilters], NeedFilters]) -> NeedPage | None:
     """The needs the filters keep, best match first for the viewer's organization, with reasons."""
     page = Page.requested(PAGE_SIZE)
-    today = date.today()
+    today = clock.today()
     org_id = current_user.organization_id
     try:
         ranked = recommendations.needs(db.session, org_id, narrow(form.filters()), today=today,

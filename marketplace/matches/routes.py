@@ -3,13 +3,13 @@ every ranked list (an investor's or a bank's needs, a startup's tabs, an incubat
 the pages where the marked matches are found again."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from marketplace import clock
 from marketplace.access import role_required, safe_next
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -27,8 +27,9 @@ MARK_TABS = {InteractionAction.SAVE: _l("Saved"), InteractionAction.DISMISS: _l(
 ALL_LISTS = ", ".join(f"'{name}'" for name in interactions.LISTS)
 OTHER_LISTS = ", ".join(f"'{name}'" for name in interactions.LISTS if name != NEEDS)
 # what a new mark says, on a need and on any other match
-NEED_MARKED = {InteractionAction.SAVE: _l("Saved. The need is marked with a star in your deal flow."),
-               InteractionAction.DISMISS: _l("Dismissed: this need will not be shown in your ranked deal flow again. "
+NEED_MARKED = {InteractionAction.SAVE: _l("Saved. The need is starred in your ranked list and found again under "
+                                          "“Marked needs”."),
+               InteractionAction.DISMISS: _l("Dismissed: this need will not be shown in your ranked list again. "
                                              "Bring it back from “Marked needs”.")}
 MATCH_MARKED = {InteractionAction.SAVE: _l("Saved. Find it again under “Marked”."),
                 InteractionAction.DISMISS: _l("Set aside: it will not be shown in this ranked list again. "
@@ -43,7 +44,7 @@ def startup_matches() -> Any:
     if tab not in TABS:
         abort(404)
     page = Page.requested(PAGE_SIZE)
-    ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=date.today(),
+    ranked = recommendations.for_startup(db.session, current_user.organization_id, tab, today=clock.today(),
                                          offset=page.offset, limit=page.size)
     items = reasons.explained(db.session, ranked.items, offer=tab != INVESTORS)
     startup = startup_profile.own_startup(db.session, current_user.organization_id)
@@ -59,7 +60,7 @@ def startup_matches() -> Any:
 @role_required(Role.STARTUP)
 def sizing_overview() -> Any:
     """What the startup's IP portfolio can borrow under each active IP-pledge product."""
-    sizings = ip_pledge.for_portfolio(db.session, current_user.organization_id, date.today())
+    sizings = ip_pledge.for_portfolio(db.session, current_user.organization_id, clock.today())
     return render_template("matches/sizing_overview.html", sizings=sizings)
 
 
@@ -67,7 +68,7 @@ def sizing_overview() -> Any:
 @role_required(Role.STARTUP)
 def sizing(product_id: int) -> Any:
     """One IP-pledge product's calculation, asset by asset."""
-    today = date.today()
+    today = clock.today()
     org_id = current_user.organization_id
     result = ip_pledge.for_product(db.session, org_id, product_id, today)
     startup = startup_profile.own_startup(db.session, org_id)
@@ -85,7 +86,7 @@ def marked() -> Any:
     every = interactions.marked(db.session, current_user.organization_id, tab)
     needs = page.of(every)
     return render_template("matches/marked.html", tab=tab, tabs=MARK_TABS, tab_urls=_mark_tab_urls(), needs=needs,
-                           today=date.today(), marks={need.id: tab for need in needs},
+                           today=clock.today(), marks={need.id: tab for need in needs},
                            back_url=_ranked_list_url(NEEDS), next_url=page.next_url(len(every)),
                            first_url=page.first_url())
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms.fields.choices import SelectChoice
 
 
@@ -164,7 +165,7 @@ class IntroStatus(LabelledEnum):
     REQUESTED = "requested", _l("Requested")
     ACCEPTED = "accepted", _l("Accepted")
     DECLINED = "declined", _l("Declined")
-    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    WITHDRAWN = "withdrawn", lazy_pgettext("request", "Withdrawn")
 
 
 class PipelineStage(LabelledEnum):

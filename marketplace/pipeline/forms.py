@@ -13,13 +13,13 @@ from marketplace.auth.forms import REQUIRED
 from marketplace.forms import Form
 from marketplace.models.enums import PipelineStage
 from marketplace.services.pipeline import NOTE_LENGTH
-from marketplace.wan import to_yuan, wan_field
+from marketplace.wan import ONE_YUAN, to_yuan, wan_field
 
 
 class MoveForm(Form):
     stage = SelectField(_l("Stage"), choices=[SelectChoice(s.value, s.label) for s in PipelineStage],
                         validators=[InputRequired(REQUIRED)])
-    amount = wan_field(_l("Amount you commit (10,000 CNY)"))
+    amount = wan_field(_l("Amount you commit (10,000 CNY)"), low=ONE_YUAN)
     is_lead = BooleanField(_l("We lead the round"))
 
     def input(self) -> tuple[PipelineStage, int | None, bool]:

@@ -178,9 +178,11 @@ def bank_offers() -> Any:
 def offer(offer_id: int) -> Any:
     org_id = current_user.organization_id
     row = linked_loans.visible(db.session, org_id, offer_id)
+    linked = linked_loans.linked_round(db.session, row.need)
     return render_template(
         "pipeline/offer.html", offer=row, side=linked_loans.side_of(row, org_id),
-        actions=linked_loans.actions_for(row, org_id), linked=linked_loans.linked_round(db.session, row.need),
+        actions=linked_loans.actions_for(row, org_id), linked=linked,
+        sized_now=linked_loans.offer_amount(row.product, linked.confirmed_amount),
         warrant=linked_loans.warrant_value(row), history=linked_loans.history(db.session, org_id, row),
     )
 

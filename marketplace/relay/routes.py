@@ -1,7 +1,6 @@
 """``/relay``: apply or refer to a capacity offer, answer reservations, the relay chain, partnerships."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +10,7 @@ from flask_login import current_user, login_required
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from marketplace import actions
+from marketplace import actions, clock
 from marketplace.access import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -62,7 +61,7 @@ def index() -> Any:
                                chain=relay.chain(db.session, org_id))
     return render_template("relay/incubator.html", incoming=relay.incoming(db.session, org_id),
                            residents=relay.residents(db.session, org_id),
-                           referred=relay.referrals(db.session, org_id))
+                           referred=relay.referrals(db.session, org_id), today=clock.today())
 
 
 @bp.route("/capacities/<int:capacity_id>/apply", methods=["GET", "POST"])
@@ -73,7 +72,7 @@ def apply(capacity_id: int) -> Any:
     if form.validate_on_submit():
         try:
             reservation = relay.reserve(db.session, _actor(), capacity_id, message=form.message.data or "",
-                                        waitlist=form.waitlist.data, today=date.today())
+                                        waitlist=form.waitlist.data, today=clock.today())
         except DomainError as error:
             db.session.rollback()
             form.attach(error.errors)
@@ -94,7 +93,7 @@ def refer(startup_id: int) -> Any:
     stay = relay.current_stay(db.session, startup_id) if possible_id(startup_id) else None
     if stay is None or stay.incubator_id != org_id:
         abort(404)
-    offers = recommendations.offers_to_refer(db.session, org_id, startup_id, today=date.today())
+    offers = recommendations.offers_to_refer(db.session, org_id, startup_id, today=clock.today())
     form = ReferForm()
     form.capacity.choices = [(c.id, f"{c.display_title(locale_code())} · {c.incubator.display_name(locale_code())} · "
                               + _("%(left)d of %(total)d", left=c.seats_left, total=c.seats_total)) for c in offers]
@@ -102,7 +101,7 @@ def refer(startup_id: int) -> Any:
         try:
             reservation = relay.reserve(db.session, _actor(), form.capacity.data, startup_id=startup_id,
                                         message=form.message.data or "", waitlist=form.waitlist.data,
-                                        today=date.today())
+                                        today=clock.today())
         except DomainError as error:
             db.session.rollback()
             form.attach(error.errors)
@@ -131,7 +130,7 @@ def _answer(reservation_id: int, act: Any, done: str) -> Any:
 @bp.post("/reservations/<int:reservation_id>/accept")
 @role_required(Role.INCUBATOR)
 def accept(reservation_id: int) -> Any:
-    return _answer(reservation_id, lambda: relay.accept(db.session, _actor(), reservation_id, today=date.today()),
+    return _answer(reservation_id, lambda: relay.accept(db.session, _actor(), reservation_id, today=clock.today()),
                    _("Accepted: the startup's stay with you has begun."))
 
 
@@ -145,7 +144,7 @@ def decline(reservation_id: int) -> Any:
 @bp.post("/reservations/<int:reservation_id>/release")
 @role_required(Role.STARTUP, Role.INCUBATOR)
 def release(reservation_id: int) -> Any:
-    return _answer(reservation_id, lambda: relay.release(db.session, _actor(), reservation_id, today=date.today()),
+    return _answer(reservation_id, lambda: relay.release(db.session, _actor(), reservation_id, today=clock.today()),
                    _("Released: the seat is free again."))
 
 

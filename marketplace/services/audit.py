@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from marketplace.i18n import yuan
-from marketplace.models import AuditEvent, AuditParty, User
+from marketplace.models import AuditEvent, AuditParty, Organization, User
 from marketplace.models.enums import (
     AuditSubject,
     CommitmentKind,
@@ -65,11 +65,19 @@ def record(session: Session, subject: AuditSubject, subject_id: int, action: str
 @dataclass(frozen=True)
 class Entry:
     event: AuditEvent
-    actor_email: str | None
+    actor_email: str | None  # None: the marketplace acted, or the reader may not see who
+    actor_org: Organization | None  # the organization the actor acted for
 
     @property
     def action(self) -> str:
         return str(ACTIONS.get(self.event.action, self.event.action))
+
+    @property
+    def says_state(self) -> bool:
+        """Whether the states add to the action: not for a first state named as its action
+        ("requested", not "requested: Requested")."""
+        return self.event.to_state is not None and not (
+            self.event.from_state is None and self.event.to_state == self.event.action)
 
     @property
     def before(self) -> str | None:
@@ -98,11 +106,12 @@ def state_text(subject: AuditSubject, value: str | None) -> str | None:
 def history(session: Session, subject: AuditSubject, subject_id: int, viewer_org_id: int) -> list[Entry]:
     """The events of one subject that the viewer's organization is a party to, oldest first."""
     rows = session.execute(
-        sa.select(AuditEvent, User.email)
+        sa.select(AuditEvent, User.email, Organization)
         .join(AuditParty, sa.and_(AuditParty.event_id == AuditEvent.id,
                                   AuditParty.organization_id == viewer_org_id))
         .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Organization, Organization.id == AuditEvent.actor_org_id)
         .where(AuditEvent.subject == subject, AuditEvent.subject_id == subject_id)
         .order_by(AuditEvent.id)
     ).all()
-    return [Entry(event, email) for event, email in rows]
+    return [Entry(event, email, org) for event, email, org in rows]

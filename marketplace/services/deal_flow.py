@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from marketplace import clock
 from marketplace.errors import DomainError
 from marketplace.models import (
     FundingNeed,
@@ -25,6 +26,7 @@ from marketplace.models import (
     StartupTier,
     TaxonomyVersion,
 )
+from marketplace.models.base import utcnow
 from marketplace.models.enums import (
     LOAN_INSTRUMENTS,
     EnterpriseTier,
@@ -34,7 +36,6 @@ from marketplace.models.enums import (
     NeedStatus,
     SectorGroup,
 )
-from marketplace.models.base import utcnow
 from marketplace.models.listings import need_sectors
 from marketplace.services import partnerships
 from marketplace.services.listing_common import (
@@ -164,7 +165,7 @@ def browse(session: Session, filters: NeedFilters, *, sort: str = NeedSort.NEWES
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidQuery.on("limit", _l("Between 1 and %(most)d.", most=MAX_LIMIT))
     query = sa.select(FundingNeed).where(
-        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or date.today()),
+        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or clock.today()),
         partnerships.visible_need(viewer_org_id, utcnow()))
     if after is not None:
         query = query.where(_resume(order, after))
@@ -177,7 +178,7 @@ def count(session: Session, filters: NeedFilters, today: date | None = None, *,
           viewer_org_id: int | None = None) -> int:
     """How many open needs ``browse`` would page through."""
     return session.scalar(sa.select(sa.func.count(FundingNeed.id)).where(
-        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or date.today()),
+        FundingNeed.status == NeedStatus.OPEN, *_conditions(session, filters, today or clock.today()),
         partnerships.visible_need(viewer_org_id, utcnow())))
 
 
@@ -192,7 +193,7 @@ def matching_ids(session: Session, filters: NeedFilters, today: date | None = No
     """The ids of every open need ``filters`` keep: what a ranked page filters its ranking with
     (``hidden_ids`` then takes out what the viewer may not see yet)."""
     query = sa.select(FundingNeed.id).where(FundingNeed.status == NeedStatus.OPEN,
-                                            *_conditions(session, filters, today or date.today()))
+                                            *_conditions(session, filters, today or clock.today()))
     return session.connection().execute(query).scalars().all()  # plain rows: 100,000 ids, no ORM loading
 
 
@@ -236,7 +237,8 @@ def _conditions(session: Session, filters: NeedFilters, today: date) -> list[sa.
     parks = parks_by_code(session, errors, "parks", filters.parks)
     if errors.errors:
         raise InvalidQuery(errors.errors)
-    conditions: list[sa.ColumnElement[bool]] = []
+    # a need is listed until its deadline has passed (its owner is told, and can extend it)
+    conditions: list[sa.ColumnElement[bool]] = [sa.or_(FundingNeed.deadline.is_(None), FundingNeed.deadline >= today)]
     if sectors or filters.sector_groups:
         sector_ids = {s.id for s in sectors}
         if filters.sector_groups:  # a whole group: every sector in it

@@ -3,7 +3,8 @@
 ``load`` writes 320 startups with their funding needs and IP, 60 investors with theses,
 10 banks with loan products, 20 incubators with relay-incubation seats, an operator per park
 and the zone's administrator, all in one transaction. The same seed gives the same marketplace;
-dates count from ``REFERENCE_DATE``, never from today. Every organization gets one account
+dates count from ``REFERENCE_DATE``, but for what must stay current on any day the demo is loaded
+(when open needs were posted and their deadlines), which counts from that day. Every organization gets one account
 (``startup-017@demo.zjmatch.cn``, ...); ``logins`` names the six that show each side at its best.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, NamedTuple, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from marketplace import clock
 from marketplace.models import (
     Bank,
     FundingNeed,
@@ -44,6 +46,7 @@ from marketplace.models import (
     TaxonomyVersion,
     User,
 )
+from marketplace.models.base import utcnow
 from marketplace.models.enums import (
     EnterpriseTier,
     IncubatorService,
@@ -59,7 +62,6 @@ from marketplace.models.enums import (
     Role,
     SectorGroup,
 )
-from marketplace.models.base import utcnow
 from marketplace.models.history import investments
 from marketplace.models.listings import product_investor_kinds, product_tiers, thesis_sector_groups
 from marketplace.models.organizations import incubator_services, startup_sectors
@@ -880,7 +882,10 @@ def _need(build: _Build, company: _Company, instrument: Instrument, status: Need
     amount_min, amount_max = _need_amounts(rng, company, instrument)
     title, summary, use_of_funds = _need_texts(rng, company, instrument, amount_max)
     past = status in (NeedStatus.CLOSED, NeedStatus.FUNDED)
-    deadline = _days_from_reference(-rng.randint(10, 200) if past else rng.randint(30, 180))
+    # a closed round ended before the reference day; an open one runs on for months from the load's
+    # day, as its posting day does (``_posted``): a deadline passed takes a need off the deal flow
+    days = -rng.randint(10, 200) if past else rng.randint(30, 180)
+    deadline = _days_from_reference(days) if past else clock.today() + timedelta(days=days)
     need = FundingNeed(
         startup=company.startup, instrument=instrument, title=title, summary=summary, amount_min=amount_min,
         amount_max=amount_max, stage=company.startup.stage, use_of_funds=use_of_funds, deadline=deadline,
@@ -1664,7 +1669,7 @@ def load(session: Session, *, seed: int, password: str,
             raise
         progress(1)
     if not demo_deals.played(session, login_email(Role.INVESTOR)):
-        deals = demo_deals.play(session, {role: login_email(role) for role in LOGIN_ROLES}, date.today())
+        deals = demo_deals.play(session, {role: login_email(role) for role in LOGIN_ROLES}, clock.today())
         summary = replace(summary, **deals)
     progress(1)
     return summary

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.models import FundingNeed, IncubationCapacity, IPAsset, Startup
 from marketplace.models.enums import Instrument, LoanKind, NeedStatus
-from marketplace.services import ip_pledge, loan_products
+from marketplace.models.relay import IncubationStay, Reservation
+from marketplace.services import ip_pledge, loan_products, relay
 from marketplace.services.loan_products import ProductListing
 
 
@@ -90,10 +91,18 @@ def loan_products_for(session: Session, startup: Startup, today: date) -> list[B
 
 
 def capacities_for(session: Session, startup: Startup, today: date) -> list[IncubationCapacity]:
-    """Open offers that have not ended, with seats left, whose stage band and sectors admit the startup."""
+    """Open offers that have not ended, with seats left, whose stage band and sectors admit the startup;
+    not those of the incubator it is at (a relay leads elsewhere, and ``relay.reserve`` refuses them),
+    nor those it already holds a live reservation on (its reservations page lists them)."""
+    current_incubator = sa.select(IncubationStay.incubator_id).where(
+        IncubationStay.startup_id == startup.id, IncubationStay.ended_on.is_(None))
+    reserved = sa.select(Reservation.capacity_id).where(
+        Reservation.startup_id == startup.id, Reservation.status.in_(relay.LIVE))
     query = (sa.select(IncubationCapacity)
              .where(IncubationCapacity.is_open, IncubationCapacity.ends_on >= today,
-                    IncubationCapacity.seats_taken < IncubationCapacity.seats_total)
+                    IncubationCapacity.seats_taken < IncubationCapacity.seats_total,
+                    IncubationCapacity.incubator_id.not_in(current_incubator),
+                    IncubationCapacity.id.not_in(reserved))
              .options(selectinload(IncubationCapacity.incubator), selectinload(IncubationCapacity.sectors),
                       selectinload(IncubationCapacity.stage_min), selectinload(IncubationCapacity.stage_max))
              .order_by(IncubationCapacity.id))

@@ -99,8 +99,9 @@ def bank_home(session: Session, bank_id: int) -> BankHome:
 @dataclass
 class IncubatorHome:
     incubator: Incubator
-    capacities: list[IncubationCapacity]
-    seats_left: int
+    capacities: list[IncubationCapacity]  # every offer, the latest period first
+    current: list[IncubationCapacity]  # those open and not ended: what startups see
+    seats_left: int  # in the current ones
 
 
 def incubator_home(session: Session, incubator_id: int, today: date) -> IncubatorHome:
@@ -109,8 +110,9 @@ def incubator_home(session: Session, incubator_id: int, today: date) -> Incubato
         .options(selectinload(IncubationCapacity.sectors))
         .order_by(IncubationCapacity.starts_on.desc())
     ))
-    seats_left = sum(c.seats_left for c in capacities if c.is_open and c.ends_on >= today)
-    return IncubatorHome(session.get_one(Incubator, incubator_id), capacities, seats_left)
+    current = [c for c in capacities if c.is_open and c.ends_on >= today]
+    return IncubatorHome(session.get_one(Incubator, incubator_id), capacities, current,
+                         sum(c.seats_left for c in current))
 
 
 @dataclass

@@ -161,12 +161,11 @@ def of_org(session: Session, org_id: int, *, status: IntroStatus | None = None, 
 
 def history(session: Session, intro: Introduction, viewer_org_id: int) -> list[audit.Entry]:
     """The audit log as the viewer may read it: the other side's people are named by their
-    organization until the introduction is accepted (emails are contacts)."""
+    organization alone until the introduction is accepted (emails are contacts)."""
     shown = intro.status == IntroStatus.ACCEPTED
     entries = audit.history(session, AuditSubject.INTRO, intro.id, viewer_org_id)
-    names = {intro.requester_id: intro.requester, intro.need.startup_id: intro.need.startup}
-    return [entry if shown or entry.event.actor_org_id == viewer_org_id or entry.event.actor_org_id not in names
-            else replace(entry, actor_email=names[entry.event.actor_org_id].name) for entry in entries]
+    return [entry if shown or entry.event.actor_org_id in (viewer_org_id, None)
+            else replace(entry, actor_email=None) for entry in entries]
 
 
 # --- Changing state ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketplace import clock
 from marketplace.errors import Conflict, NotFound
 from marketplace.models import IPAsset, Startup
 from marketplace.models.enums import IPStatus
@@ -52,7 +53,7 @@ def create(session: Session, startup_id: int, fields: Mapping[str, Any], *, toda
     startup = session.get(Startup, startup_id)
     if startup is None:
         raise NotFound.on("_", _l("No such startup."))
-    values = _checked(session, None, {**dict.fromkeys(REQUIRED), **fields}, today or date.today())
+    values = _checked(session, None, {**dict.fromkeys(REQUIRED), **fields}, today or clock.today())
     asset = IPAsset(startup=startup, **values)
     session.add(asset)
     _commit(session)
@@ -62,7 +63,7 @@ def create(session: Session, startup_id: int, fields: Mapping[str, Any], *, toda
 def update(session: Session, org_id: int, asset_id: int, changes: Mapping[str, Any], *,
            today: date | None = None) -> IPAsset:
     asset = owned(session, org_id, asset_id)
-    values = _checked(session, asset, changes, today or date.today())
+    values = _checked(session, asset, changes, today or clock.today())
     for name, value in values.items():
         setattr(asset, name, value)
     _commit(session)

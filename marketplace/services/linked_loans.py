@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from marketplace import clock
 from marketplace.errors import Conflict, NotFound
 from marketplace.models import FundingNeed, LoanProduct, Startup
 from marketplace.models.base import utcnow
@@ -126,7 +127,7 @@ def offer_on(session: Session, need: FundingNeed, *, today: date | None = None) 
     leads = confirmed_leads(session, need.id)
     if not leads:
         return []
-    today = today or date.today()
+    today = today or clock.today()
     equity = confirmed_equity(session, need.id)
     startup = session.get(Startup, need.startup_id)
     existing = {o.product_id: o for o in session.scalars(

@@ -26,11 +26,11 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.orm import Session, selectinload
 
-from marketplace import cache, recs
+from marketplace import cache, clock, recs
 from marketplace.extensions import db
 from marketplace.models import FundingNeed, Investor, Organization
 from marketplace.models.enums import LOAN_INSTRUMENTS, Instrument, NeedStatus, OrgKind
-from marketplace.services import deal_flow, interactions, loan_products
+from marketplace.services import deal_flow, interactions, loan_products, theses
 from marketplace.services.deal_flow import NeedFilters
 from marketplace.services.interactions import CAPACITIES, INVESTORS, NEEDS, PRODUCTS, STARTUPS  # directions
 from recommender import io as model_io
@@ -270,7 +270,7 @@ def warm_up(app: Flask) -> threading.Thread:
     def build() -> None:
         with app.app_context():
             try:
-                engine(db.session, date.today())
+                engine(db.session, clock.today())
             finally:
                 db.session.remove()
 
@@ -359,8 +359,8 @@ def _depth(wanted: int) -> int:
 def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: date, offset: int = 0,
               limit: int = 20) -> NeedMatches:
     """A page of the open needs ``filters`` keep, best first for the investor or bank ``org_id``
-    (what it can fund ahead: an investor's equity rounds, the loans a bank's products can serve), less
-    those it dismissed.
+    (what it can fund ahead: an investor's equity rounds, those its thesis asks for first, as
+    "Filter by my thesis" finds them; the loans a bank's products can serve), less those it dismissed.
     The list is cached under the viewer, the filters and the dismissed needs, so that the next
     pages and a return to the same view cost no ranking and no id query."""
     eng = engine(session, today)
@@ -378,7 +378,7 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
         mask &= ~np.isin(eng.need_ids, dismissed)
         mask &= ~np.isin(eng.need_ids, hidden)
         lends = session.scalar(sa.select(Organization.kind).where(Organization.id == org_id)) == OrgKind.BANK
-        ahead = [_servable(eng, viewer), eng.loan] if lends else [~eng.loan]
+        ahead = [_servable(eng, viewer), eng.loan] if lends else [*_in_thesis(session, eng, org_id, today), ~eng.loan]
         return eng.top_needs(viewer, depth, mask, ahead)
 
     ranking = _ranking(eng, NEEDS, f"{viewer}:{view}:{depth}", compute)
@@ -387,6 +387,15 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
     why = eng.reasons(eng.needs, rows, [viewer] * len(rows), "rounds")
     return NeedMatches([Match(int(i), float(s), w) for i, s, w in zip(page_ids, page_scores, why)],
                        ranking.total, offset, bar_scale(ranking.scores))
+
+
+def _in_thesis(session: Session, eng: Engine, investor_id: int, today: date) -> list[np.ndarray]:
+    """Per open need: does the investor's thesis ask for it (its sectors, stages, parks and ticket)?
+    Nothing when it has declared no thesis."""
+    thesis = theses.get(session, investor_id)
+    if thesis is None:
+        return []
+    return [np.isin(eng.need_ids, deal_flow.matching_ids(session, deal_flow.thesis_filters(thesis), today))]
 
 
 def _servable(eng: Engine, bank: str) -> np.ndarray:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from marketplace import clock
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.models import FundingNeed, IPAsset, Startup
 from marketplace.models.base import utcnow
@@ -104,7 +105,7 @@ def create(session: Session, startup_id: int, fields: Mapping[str, Any], *,
     if startup is None:
         raise NotFound.on("_", _l("No such startup."))
     fields = {"status": NeedStatus.DRAFT, **dict.fromkeys(REQUIRED), **fields}
-    values = _checked(session, None, fields, startup_id, today or date.today())
+    values = _checked(session, None, fields, startup_id, today or clock.today())
     need = FundingNeed(startup=startup, summary="", use_of_funds="")
     _apply(need, values)
     _open_early(session, need, None)
@@ -117,7 +118,7 @@ def update(session: Session, org_id: int, need_id: int, changes: Mapping[str, An
            today: date | None = None) -> FundingNeed:
     """Change some fields of the owner's need, the status among them (see ``TRANSITIONS``)."""
     need = owned(session, org_id, need_id)
-    values = _checked(session, need, changes, org_id, today or date.today())
+    values = _checked(session, need, changes, org_id, today or clock.today())
     before = need.status
     _apply(need, values)
     _open_early(session, need, before)

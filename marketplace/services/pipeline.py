@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.errors import Conflict, DomainError, NotFound
+from marketplace.i18n import yuan
 from marketplace.models import FundingNeed, Investor, Startup
 from marketplace.models.base import utcnow
 from marketplace.models.deals import LoanOffer, PipelineCard, PipelineNote, RoundCommitment
@@ -178,12 +179,16 @@ def _set_stage(session: Session, card: PipelineCard, stage: PipelineStage, actor
                  from_state=before.value, to_state=stage.value)
 
 
-def amount_error(amount: Any) -> Any:
-    """Why ``amount`` (yuan) cannot be committed, or None."""
+def amount_error(amount: Any, need: FundingNeed) -> Any:
+    """Why ``amount`` (yuan) cannot be committed to ``need``'s round, or None: no investor commits
+    more than the whole round the startup asks for (it can raise its largest amount first)."""
     if amount is None:
         return _l("Enter the amount you commit.")
     if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= MAX_YUAN:
         return _l("Enter an amount from 1 to %(max)s yuan.", max=f"{MAX_YUAN:,}")
+    if amount > need.amount_max:
+        return _l("A commitment cannot be larger than the whole round, which asks for at most %(max)s.",
+                  max=yuan(need.amount_max))
     return None
 
 
@@ -196,7 +201,7 @@ def move(session: Session, investor_id: int, user_id: int | None, card_id: int, 
         raise DomainError.on("stage", _l("Choose a stage."))
     commits = stage in COMMITTING and card.need.instrument == Instrument.EQUITY
     if commits:
-        problem = amount_error(amount)
+        problem = amount_error(amount, card.need)
         if problem is not None:
             raise DomainError.on("amount", problem)
     actor = Actor(investor_id, user_id)

@@ -19,6 +19,7 @@ from marketplace.services import (
     incubator_profile,
     interactions,
     matching,
+    relay,
     startup_profile,
 )
 from marketplace.services.deal_flow import NeedFilters
@@ -88,10 +89,11 @@ def offers_to_refer(session: Session, incubator_id: int, startup_id: int, *, tod
 def startups(session: Session, incubator_id: int, *, today: date, offset: int, limit: int,
              sector: str | None = None, stage: str | None = None, park: str | None = None) -> RankedPage:
     """Startups looking for incubation that the filters keep, best first for the incubator; those it
-    dismissed are left out."""
-    dismissed = interactions.dismissed(session, incubator_id, STARTUPS)
+    dismissed and its own residents are left out."""
+    left_out = interactions.dismissed(session, incubator_id, STARTUPS) | {
+        stay.startup_id for stay in relay.residents(session, incubator_id)}
     candidates = [i for i in incubator_profile.seeking_ids(session, sector=sector, stage=stage, park=park)
-                  if i not in dismissed]
+                  if i not in left_out]
     ranked = matching.startups_for(session, incubator_id, candidates, today=today)
     shown = ranked[offset:offset + limit]
     rows = {s.id: s for s in incubator_profile.startups_in_order(session, [m.id for m in shown])}

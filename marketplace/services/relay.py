@@ -313,7 +313,8 @@ def _change(session: Session, reservation: Reservation, capacity: IncubationCapa
 
 def accept(session: Session, actor: Actor, reservation_id: int, *, today: date) -> Reservation:
     """The receiving incubator accepts a pending reservation: the startup moves in (its current
-    stay ends, a stay at the receiving incubator starts)."""
+    stay ends, a stay at the receiving incubator starts) and stops looking for an incubator
+    (its profile can say so again)."""
     reservation, capacity = _locked(session, actor.org_id, reservation_id)
     if capacity.incubator_id != actor.org_id:
         raise NotFound.on("_", NO_SUCH_RESERVATION)
@@ -324,6 +325,7 @@ def accept(session: Session, actor: Actor, reservation_id: int, *, today: date) 
         stay.ended_on = max(today, stay.started_on)
     session.add(IncubationStay(startup_id=reservation.startup_id, incubator_id=capacity.incubator_id,
                                reservation_id=reservation.id, started_on=max(today, stay.ended_on) if stay else today))
+    session.get_one(Startup, reservation.startup_id).seeking_incubation = False
     _change(session, reservation, capacity, actor, ReservationStatus.ACCEPTED, "accepted")
     cache.mark_stale(session)  # the startup's incubator link (recs) changed
     session.commit()

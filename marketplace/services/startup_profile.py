@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from marketplace import clock
 from marketplace.errors import NotFound
 from marketplace.models import FundingNeed, Sector, Startup, StartupTier
 from marketplace.models.organizations import startup_sectors
@@ -44,7 +45,7 @@ def update(session: Session, org_id: int, startup_id: int, changes: Mapping[str,
     if startup_id != org_id:
         raise NotFound.on("_", _l("No such startup."))
     startup = own_startup(session, org_id)
-    values = _checked(session, changes, today or date.today())
+    values = _checked(session, changes, today or clock.today())
     sectors = values.pop("sectors", None)
     tiers = values.pop("tiers", None)
     renamed = any(name in values for name in ("name", "name_en"))

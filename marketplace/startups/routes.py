@@ -7,7 +7,6 @@ deck to the counterparts the startup accepted an introduction from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace import clock
 from marketplace.access import role_required
 from marketplace.api.needs import deck_response
 from marketplace.deals.forms import IntroRequestForm
@@ -60,7 +60,7 @@ def _form_page(template: str, form: Form, **context: Any) -> Any:
 @bp.get("/")
 @startup_only
 def home() -> Any:
-    best = recommendations.for_startup(db.session, _org(), INVESTORS, today=date.today(),
+    best = recommendations.for_startup(db.session, _org(), INVESTORS, today=clock.today(),
                                        limit=recommendations.HIGHLIGHTS).items
     return render_template("startups/home.html", home=homes.startup_home(db.session, _org()),
                            waiting=desk.waiting(db.session, _org(), Role.STARTUP),

@@ -10,13 +10,14 @@ English.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from marketplace import clock
 from marketplace.models import Sector, Stage
 from marketplace.models.enums import InvestorKind, LoanKind
 from marketplace.models.listings import IncubationCapacity
@@ -52,7 +53,7 @@ def market(s) -> dict[str, int]:
     the bank's linked-loan product it qualifies for, and incubator B's seats."""
     company, fund, bank = (org_of(s, EMAILS[k]) for k in ("startup", "investor", "bank"))
     incubator_a, incubator_b = org_of(s, EMAILS["incubator_a"]), org_of(s, EMAILS["incubator_b"])
-    today = date.today()
+    today = clock.today()
     company.stage = by_code(s, Stage, "series_a")
     company.founded_on = today - timedelta(days=1200)
     s.execute(sa.insert(startup_sectors), {"startup_id": company.id, "position": 1,

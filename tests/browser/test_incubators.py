@@ -2,12 +2,13 @@
 browses the startups looking for incubation, in the browser."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from marketplace import clock
 from marketplace.extensions import db
 from marketplace.models import IncubationCapacity, Park, Stage, Startup
 from tests.browser.conftest import LiveServer, shot
@@ -64,8 +65,8 @@ def test_an_incubator_offers_seats_closes_them_and_browses_startups_in_english(p
     form.locator("select[name=stage_min]").select_option("series_a")
     form.locator("select[name=stage_max]").select_option("seed")
     form.locator("input[name=seats_total]").fill("8")
-    form.locator("input[name=starts_on]").fill(date.today().isoformat())
-    form.locator("input[name=ends_on]").fill((date.today() + timedelta(days=365)).isoformat())
+    form.locator("input[name=starts_on]").fill(clock.today().isoformat())
+    form.locator("input[name=ends_on]").fill((clock.today() + timedelta(days=365)).isoformat())
     form.locator("button[type=submit]").click()
     expect(page.locator('[data-field-error="stage_max"]')).to_have_text("The last stage cannot come before the first.")
     shot(page, "incubator-02-stage-refused-en")

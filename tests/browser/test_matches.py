@@ -2,12 +2,13 @@
 startup's matches, one tab per side, with a fund set aside and brought back."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from marketplace import clock
 from marketplace.models import LoanProduct, Sector, Stage, User
 from marketplace.models.enums import LoanKind
 from marketplace.models.organizations import startup_sectors
@@ -48,7 +49,7 @@ def test_an_investor_sees_why_saves_one_and_dismisses_another(page, live_server)
     expect(page.get_by_role("alert")).to_contain_text("已收藏")
     expect(cards(page).first.get_by_test_id("unsave")).to_be_visible()
     cards(page).nth(1).get_by_test_id("dismiss").click()
-    expect(page.get_by_role("alert")).to_contain_text("不会再出现在您的推荐项目流中")
+    expect(page.get_by_role("alert")).to_contain_text("不会再出现在您的推荐列表中")
     expect(cards(page)).to_have_count(1)
     expect(page).to_have_url(live_server.url("/investor/deal-flow?q=R1"))
     shot(page, "matches-02-saved-and-dismissed-zh")
@@ -76,7 +77,7 @@ def test_a_startup_browses_its_matches_tab_by_tab(page_factory, live_server):
     def market(s):
         company = s.scalar(sa.select(User).where(User.email == email)).organization
         company.stage = by_code(s, Stage, "series_a")
-        company.founded_on = date.today() - timedelta(days=900)
+        company.founded_on = clock.today() - timedelta(days=900)
         s.execute(sa.insert(startup_sectors), {"startup_id": company.id, "position": 1,
                                                "sector_id": by_code(s, Sector, "integrated_circuits").id})
         need(s, company, "芯锐 A 轮", amount=(30 * M, 50 * M), stage="series_a")

@@ -3,12 +3,13 @@ its profile and IP portfolio (in English), and what an investor sees of the need
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from marketplace import clock
 from marketplace.extensions import db
 from marketplace.models import User
 from marketplace.models.enums import Instrument, IPKind
@@ -21,7 +22,7 @@ from tests.conftest import create_account
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.7\n% a pitch deck\n%%EOF\n"
-DEADLINE = (date.today() + timedelta(days=60)).isoformat()
+DEADLINE = (clock.today() + timedelta(days=60)).isoformat()
 
 
 @pytest.fixture
