@@ -105,7 +105,7 @@ def test_partner_incubators_must_be_incubators(session, investor, make_user):
     from marketplace.errors import DomainError
 
     with pytest.raises(DomainError) as refused:
-        theses.upsert(session, investor, ThesisInput(ticket_min=1, ticket_max=2,
+        theses.upsert(session, investor, ThesisInput(ticket_min=M, ticket_max=2 * M,
                                                      partner_incubators=[startup_id, investor, 999_999]))
     assert list(refused.value.errors) == ["partner_incubators"]
     assert session.scalar(sa.select(sa.func.count()).select_from(Incubator)) == 0
@@ -167,10 +167,10 @@ def test_a_body_that_is_not_json_is_400_and_messages_follow_the_language(client,
 def test_the_owner_sees_the_fund_size_and_others_would_not(session, investor, make_user):
     from marketplace.schemas.theses import thesis_schema
 
-    thesis = theses.upsert(session, investor, ThesisInput(ticket_min=1, ticket_max=2, fund_size=3))
+    thesis = theses.upsert(session, investor, ThesisInput(ticket_min=M, ticket_max=2 * M, fund_size=3 * M))
     owner = session.scalar(sa.select(User).where(User.organization_id == investor))
     someone = session.scalar(sa.select(User).where(User.email == make_user("startup")))
-    assert thesis_schema(owner, thesis).dump(thesis)["fund_size"] == 3
+    assert thesis_schema(owner, thesis).dump(thesis)["fund_size"] == 3 * M
     assert "fund_size" not in thesis_schema(someone, thesis).dump(thesis)
 
 

@@ -81,6 +81,8 @@ def test_unticking_everything_clears_the_lists(client, investor, run_in):
     ({"ticket_min": "NaN"}, "ticket_min", "Enter a number."),
     ({"ticket_max": "-1"}, "ticket_max", None),
     ({"fund_size": "100"}, "ticket_max", "A single ticket cannot be larger than the fund."),
+    ({"ticket_min": "0.0001", "ticket_max": "0.0002"}, "ticket_max", "The largest ticket must be at least CNY 10K."),
+    ({"ticket_min": "0", "ticket_max": "0"}, "ticket_max", "The largest ticket must be at least CNY 10K."),
     ({"stages": ["series_z"]}, "stages", None),
     ({"sector_groups": ["past"]}, "sector_groups", None),
     ({"partner_incubators": ["abc"]}, "partner_incubators", None),

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.errors import NotFound
+from marketplace.i18n import yuan
 from marketplace.models import Incubator, Investor, InvestorThesis, Park, ThesisRevision
 from marketplace.models.base import utcnow
 from marketplace.models.enums import SectorGroup
@@ -23,6 +24,7 @@ from marketplace.services.listing_common import FieldErrors, sectors_by_code, st
 from marketplace.services.needs import MAX_YUAN
 
 MAX_SUMMARY = 2000
+MIN_TICKET = 10_000  # 1 万元: no fund's largest ticket is smaller (a thesis of 1 to 2 yuan is a typing slip)
 # 投早、投小、投硬科技、投长期
 FLAGS = ("invests_early", "invests_small", "invests_hard_tech", "invests_long_term")
 
@@ -88,6 +90,8 @@ def upsert(session: Session, investor_id: int, data: ThesisInput) -> Thesis:
         errors.check_range(name, getattr(data, name), 0, MAX_YUAN)
     if not errors.errors and data.ticket_min > data.ticket_max:
         errors.add("ticket_max", _l("The largest ticket must not be below the smallest."))
+    elif not errors.errors and data.ticket_max < MIN_TICKET:
+        errors.add("ticket_max", _l("The largest ticket must be at least %(least)s.", least=yuan(MIN_TICKET)))
     elif not errors.errors and data.fund_size is not None and data.ticket_max > data.fund_size:
         errors.add("ticket_max", _l("A single ticket cannot be larger than the fund."))
     summary = text(errors, "summary", data.summary, max_length=MAX_SUMMARY)
