@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,7 +30,7 @@ from flask_migrate import upgrade
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.deal_flow import fill  # noqa: E402
-from marketplace import create_app  # noqa: E402
+from marketplace import clock, create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.models import Investor, InvestorThesis, Organization, Sector, Stage  # noqa: E402
 from marketplace.models.enums import InvestorKind, OrgKind, Role  # noqa: E402
@@ -120,7 +119,7 @@ def main() -> None:
             add_investors(db.session, args.investors, random.Random(7))
             emails = logins(db.session, args.viewers)
             started = time.perf_counter()
-            matching.engine(db.session, date.today())
+            matching.engine(db.session, clock.today())
             print(f"serving state built (features of {args.needs:,} needs, {args.investors:,} investors) in "
                   f"{time.perf_counter() - started:.1f} s")
             db.session.remove()

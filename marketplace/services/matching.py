@@ -125,6 +125,9 @@ class Engine:
     offers: dict[str, tuple[str, ...]]  # a bank's or incubator's key -> its offers' keys (``recs.offer_keys``)
     serves: dict[str, np.ndarray]  # an active loan product's key -> per open need: could it lend to it?
     built_in: float = 0.0  # seconds ``build_engine`` took
+    # an investor's thesis, as a mask over the open needs (``_in_thesis``): any write makes a new
+    # engine, so this one's masks hold as long as it does, across the investor's filtered views
+    in_thesis: dict[int, np.ndarray] = field(default_factory=dict)
 
     def top_needs(self, viewer: str, k: int, mask: np.ndarray, ahead: Sequence[np.ndarray] = ()) -> Ranking:
         """The viewer's ``k`` best open needs among those ``mask`` keeps (``need_ids`` order); those
@@ -392,10 +395,12 @@ def needs_for(session: Session, org_id: int, filters: NeedFilters, *, today: dat
 def _in_thesis(session: Session, eng: Engine, investor_id: int, today: date) -> list[np.ndarray]:
     """Per open need: does the investor's thesis ask for it (its sectors, stages, parks and ticket)?
     Nothing when it has declared no thesis."""
-    thesis = theses.get(session, investor_id)
-    if thesis is None:
-        return []
-    return [np.isin(eng.need_ids, deal_flow.matching_ids(session, deal_flow.thesis_filters(thesis), today))]
+    if investor_id not in eng.in_thesis:
+        thesis = theses.get(session, investor_id)
+        eng.in_thesis[investor_id] = np.zeros(0, dtype=bool) if thesis is None else np.isin(
+            eng.need_ids, deal_flow.matching_ids(session, deal_flow.thesis_filters(thesis), today))
+    mask = eng.in_thesis[investor_id]
+    return [mask] if len(mask) else []
 
 
 def _servable(eng: Engine, bank: str) -> np.ndarray:
