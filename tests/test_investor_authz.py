@@ -14,7 +14,7 @@ from tests.test_deal_flow_api import bearer
 WRITE_ROUTES = ["/api/v1/theses/me", "/investor/thesis"]
 OTHER_ROLES = ["startup", "bank", "incubator", "operator", "admin"]
 THESIS_FORM = {"ticket_min": "1", "ticket_max": "2"}
-THESIS_BODY = {"ticket_min": 1, "ticket_max": 2}
+THESIS_BODY = {"ticket_min": 10_000, "ticket_max": 20_000}
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def owner(make_user, run_in):
 
     def state(s):
         org = s.scalar(sa.select(User).where(User.email == email)).organization_id
-        theses.upsert(s, org, ThesisInput(ticket_min=5, ticket_max=50, sectors=["biomedicine"]))
+        theses.upsert(s, org, ThesisInput(ticket_min=50_000, ticket_max=500_000, sectors=["biomedicine"]))
 
     run_in(state)
     return email
@@ -48,7 +48,7 @@ def test_other_roles_may_not_write_a_thesis_in_pages_or_api(client, make_user, r
     assert submit(client, "/account/", THESIS_FORM, action="/investor/thesis").status_code == 403
     after = row_counts()
     assert after.pop("api_tokens") == before.pop("api_tokens") + 1  # the token made for this test
-    assert after == before and thesis_of(run_in, owner) == (5, 50, ["biomedicine"])
+    assert after == before and thesis_of(run_in, owner) == (50_000, 500_000, ["biomedicine"])
 
 
 def test_another_investor_writes_its_own_thesis_never_the_first_ones(client, make_user, run_in, owner):
@@ -56,7 +56,7 @@ def test_another_investor_writes_its_own_thesis_never_the_first_ones(client, mak
     assert client.put("/api/v1/theses/me", json=THESIS_BODY, headers=bearer(run_in, other)).status_code == 200
     log_in(client, other, PASSWORD)
     assert submit(client, "/investor/thesis", {"ticket_min": "3", "ticket_max": "4"}).status_code == 302
-    assert thesis_of(run_in, owner) == (5, 50, ["biomedicine"])
+    assert thesis_of(run_in, owner) == (50_000, 500_000, ["biomedicine"])
     assert thesis_of(run_in, other) == (30_000, 40_000, [])
 
 
