@@ -178,6 +178,17 @@ def test_pages_and_others_cannot_act(client, people, run_in, row_counts):
     assert run_in(lambda s: s.get(Partnership, pid).status) == PartnershipStatus.ACCEPTED
 
 
+def test_a_proposal_withdrawn_before_an_answer_reads_withdrawn_not_ended(client, people, run_in):
+    log_in(client, people["emails"]["partner"], PASSWORD)
+    assert submit(client, "/relay/partnerships", {"partner": people["ids"]["incubator"]}).status_code == 302
+    pid = run_in(lambda s: s.scalar(sa.select(Partnership.id)))
+    done = submit(client, "/relay/partnerships", {}, action=f"/relay/partnerships/{pid}/end",
+                  headers={"Accept-Language": "zh-CN"}, follow_redirects=True).get_data(as_text=True)
+    assert "提议已撤回" in done and "合作已结束" not in done
+    row = done.split(f'data-testid="partnership-{pid}"', 1)[1].split("</li>", 1)[0]
+    assert re.search(r'data-testid="partnership-status">已撤回<', row)
+
+
 @pytest.fixture
 def accepted(session, people):
     """The partner investor, signed up a month ago, and the incubator agree today to work together."""

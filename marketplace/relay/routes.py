@@ -221,7 +221,8 @@ def decline_partnership(partnership_id: int) -> Any:
 @bp.post("/partnerships/<int:partnership_id>/end")
 @role_required(Role.INVESTOR, Role.INCUBATOR)
 def end_partnership(partnership_id: int) -> Any:
-    return _partnership_action(partnership_id, partnerships.end, _("The partnership has ended."))
+    return _partnership_action(partnership_id, partnerships.end, lambda row: _("The proposal is withdrawn.")
+                               if row.answered_at is None else _("The partnership has ended."))
 
 
 @bp.post("/partnerships/window")
