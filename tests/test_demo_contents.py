@@ -96,6 +96,14 @@ def test_needs_use_every_instrument(session: Session, loaded: demo.DemoSummary) 
     assert count(session, sa.select(Startup.id).where(~Startup.id.in_(sa.select(FundingNeed.startup_id)))) == 0
 
 
+def test_an_ip_pledge_need_counts_its_granted_assets_in_good_english(session: Session,
+                                                                     loaded: demo.DemoSummary) -> None:
+    summaries = list(session.scalars(sa.select(FundingNeed.summary_en).where(
+        FundingNeed.instrument == Instrument.IP_PLEDGE_LOAN)))
+    counts = [re.search(r"holds (\d+) granted IP (assets?) ", text).groups() for text in summaries]
+    assert counts and all((n == "1") == (noun == "asset") for n, noun in counts)
+
+
 def test_investors_of_every_kind_each_have_a_thesis(session: Session, loaded: demo.DemoSummary) -> None:
     assert count(session, sa.select(Investor.id)) == loaded.investors == 60
     assert set(session.scalars(sa.select(Investor.investor_kind).distinct())) == set(InvestorKind)

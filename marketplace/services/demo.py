@@ -856,7 +856,7 @@ NEED_TEXTS_EN = {  # title, summary, use of funds
         "With the equity round: the production line, equipment and working capital."),
     Instrument.IP_PLEDGE_LOAN: (
         "IP-pledge financing for {name}",
-        "{name}, in {sector}, holds {granted} granted IP assets and seeks {amount} pledged against its core IP.",
+        "{name}, in {sector}, holds {granted} and seeks {amount} pledged against its core IP.",
         "Research and development costs."),
     Instrument.CREDIT_LOAN: (
         "Working-capital loan for order deliveries of {name}",
@@ -870,9 +870,9 @@ def _need_texts_en(company: _Company, instrument: Instrument, amount: int) -> di
     stage (no draw from the random sequence, which the rest of the demo follows)."""
     stage = company.startup.stage
     assert stage is not None
+    granted = sum(a.status == IPStatus.GRANTED for a in company.ip_assets)
     values = {"name": company.startup.name_en, "stage": stage.name_en, "sector": company.sectors[0].name_en,
-              "amount": _yuan_en(amount),
-              "granted": sum(a.status == IPStatus.GRANTED for a in company.ip_assets)}
+              "amount": _yuan_en(amount), "granted": f"{granted} granted IP asset{'' if granted == 1 else 's'}"}
     title, summary, use_of_funds = (text.format(**values) for text in NEED_TEXTS_EN[instrument])
     return {"title_en": title, "summary_en": summary, "use_of_funds_en": use_of_funds}
 
