@@ -3,6 +3,7 @@ language, as the receiver chose per kind; nothing for a change that was rolled b
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -127,6 +128,9 @@ def test_the_bell_counts_unread_and_marking_read_clears_it(app, client, run_in, 
     log_in(client, zh, PASSWORD)
     html = client.get("/startup/", headers=EN).get_data(as_text=True)
     assert 'data-testid="unread-count">1<' in html
+    # the badge says the note is unread, the button that it opens it (not 进行中, "in progress")
+    listed = client.get("/notifications/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert ">未读</span>" in listed and re.search(r"<button[^>]*>\s*查看\s*</button>", listed)
     me = user_id(run_in, zh)
     [note] = run_in(lambda s: list(s.scalars(sa.select(Notification).where(Notification.user_id == me))))
     response = submit(client, "/notifications/", {"next": note.link}, action=f"/notifications/{note.id}/read")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.models import FundingNeed, IncubationCapacity, IPAsset, Startup
 from marketplace.models.enums import Instrument, LoanKind, NeedStatus
-from marketplace.models.relay import IncubationStay, Reservation
+from marketplace.models.relay import Reservation
 from marketplace.services import ip_pledge, loan_products, relay
 from marketplace.services.loan_products import ProductListing
 
@@ -94,14 +94,12 @@ def capacities_for(session: Session, startup: Startup, today: date) -> list[Incu
     """Open offers that have not ended, with seats left, whose stage band and sectors admit the startup;
     not those of the incubator it is at (a relay leads elsewhere, and ``relay.reserve`` refuses them),
     nor those it already holds a live reservation on (its reservations page lists them)."""
-    current_incubator = sa.select(IncubationStay.incubator_id).where(
-        IncubationStay.startup_id == startup.id, IncubationStay.ended_on.is_(None))
+    stay = relay.current_stay(session, startup.id)
     reserved = sa.select(Reservation.capacity_id).where(
         Reservation.startup_id == startup.id, Reservation.status.in_(relay.LIVE))
     query = (sa.select(IncubationCapacity)
              .where(IncubationCapacity.is_open, IncubationCapacity.ends_on >= today,
                     IncubationCapacity.seats_taken < IncubationCapacity.seats_total,
-                    IncubationCapacity.incubator_id.not_in(current_incubator),
                     IncubationCapacity.id.not_in(reserved))
              .options(selectinload(IncubationCapacity.incubator), selectinload(IncubationCapacity.sectors),
                       selectinload(IncubationCapacity.stage_min), selectinload(IncubationCapacity.stage_max))
@@ -109,6 +107,7 @@ def capacities_for(session: Session, startup: Startup, today: date) -> list[Incu
     sectors = {s.id for s in startup.sectors}
     stage = startup.stage.ordinal if startup.stage is not None else None
     return [c for c in session.scalars(query)
-            if (not c.sectors or {s.id for s in c.sectors} & sectors)
+            if (stay is None or c.incubator_id != stay.incubator_id)
+            and (not c.sectors or {s.id for s in c.sectors} & sectors)
             and (stage is None or c.stage_min.ordinal <= stage <= c.stage_max.ordinal)]
 
