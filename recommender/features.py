@@ -39,7 +39,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils.extmath import randomized_svd
 
-from .records import Dataset, InvestorTable, RoundTable, distinct, lookup
+from .records import KIND_WEIGHTS, Dataset, InvestorTable, RoundTable, distinct, lookup
 
 ROUND_FEATURES = ("log_amount", "stage_rank", "company_rounds", "company_investors", "company_days_since_last",
                   "sector_popularity", "region_popularity")
@@ -66,6 +66,7 @@ CROSSES = {"cell": ("sector", "stage"), "sector_region": ("sector", "area"), "st
            "stage_band": ("stage", "band")}
 PROFILES = ("sector", "group", "stage", "region", "band", "cell", "sector_region", "stage_region", "stage_band")
 COSINE_FIELDS = ("sector", "stage", "region", "band")
+TOLD_FIELDS = ("sector", "stage", "region", "cell")  # profiles whose counts a reason tells ("funded 4 rounds in ...")
 PARTNER_FIELDS = ("sector", "cell", "region")
 KIND_FIELDS = ("stage", "cell", "band")
 KIND_PRIOR_FIELDS = ("stage", "band")  # what a kind says of a newcomer that declares nothing
@@ -288,7 +289,7 @@ class PairFeaturizer(BaseEstimator):
         funded_decay = 0.5 ** (np.maximum(as_of - rounds.day[funded], 0) / float(self.half_life_days))
         self._fit_profiles(table, inv, rnd, w, wd, values, widths, n, funded, funded_decay)
         self._fit_activity(table, rounds, inv, rnd, w, wd, day, age, n)
-        self._fit_companies(rounds, inv, rnd, day, N)
+        self._fit_companies(rounds, inv, rnd, w, day, N)
         self._fit_partners(rounds, inv, rnd, widths, N)
         self._fit_kinds(table, widths, N)
         self._fit_kind_priors(table, widths, n)
@@ -378,7 +379,23 @@ class PairFeaturizer(BaseEstimator):
                 idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
                 idf[-1] = 0.0
                 setattr(self, f"{f}_idf_", idf)
+        self._fit_told(thesis, inv, rnd, w, values, widths)
         self._fit_norms(widths, N)
+
+    def _fit_told(self, thesis: dict, inv, rnd, w, values, widths) -> None:
+        """What a reason may tell of a profile (``TOLD_FIELDS``), apart from the weighted counts that
+        the features mix: the rounds funded (not intros), and whether the thesis declares a value."""
+        paid = w >= KIND_WEIGHTS["funded"]
+        for f in TOLD_FIELDS:
+            v = values[f][rnd[paid]]
+            known = v < widths[f] - 1
+            keys, count = _sum_by_key(inv[paid][known] * widths[f] + v[known], np.ones(int(known.sum())))
+            setattr(self, f"funded_{f}_keys_", keys)
+            setattr(self, f"funded_{f}_count_", count)
+            ti, tv, tw = thesis.get(f, (np.zeros(0, np.int64),) * 2 + (np.zeros(0),))
+            keys, count = _sum_by_key(ti * widths[f] + tv, tw)
+            setattr(self, f"declared_{f}_keys_", keys)
+            setattr(self, f"declared_{f}_count_", count)
 
     def _fit_norms(self, widths, N: int) -> None:
         """Each investor's TF-IDF profile norms, decayed and plain, for the cosine features."""
@@ -431,6 +448,7 @@ class PairFeaturizer(BaseEstimator):
         self.activity_ = np.bincount(inv, weights=wd, minlength=N)
         self.recent_activity_ = np.bincount(inv, weights=w * 0.5 ** (age / 182.5), minlength=N)
         self.last_year_ = np.bincount(inv, weights=w * (age < 365), minlength=N)
+        self.funded_last_year_ = np.bincount(inv, weights=(w >= KIND_WEIGHTS["funded"]) & (age < 365), minlength=N)
         self.last_day_ = _last_by_group(inv, day, N)
         self.first_day_ = -_last_by_group(inv, -day, N)
         amt = rounds.amount[rnd]
@@ -445,10 +463,13 @@ class PairFeaturizer(BaseEstimator):
         with np.errstate(invalid="ignore", divide="ignore"):
             tmin = np.log10(np.where(table.ticket_min > 0, table.ticket_min, np.nan))
             tmax = np.log10(np.where(table.ticket_max > 0, table.ticket_max, np.nan))
-        self.amount_low_ = _group_quantile(ia, la, N, 0.1)
-        self.amount_high_ = _group_quantile(ia, la, N, 0.9)
-        self.amount_low_[:n] = np.fmin(self.amount_low_[:n], tmin)
-        self.amount_high_[:n] = np.fmax(self.amount_high_[:n], tmax)
+        # the usual amounts: those funded (10th to 90th percentile) and the declared ticket, apart
+        # for a reason to say which, and together for the features
+        self.funded_low_ = _group_quantile(ia, la, N, 0.1)
+        self.funded_high_ = _group_quantile(ia, la, N, 0.9)
+        self.ticket_low_, self.ticket_high_ = np.append(tmin, np.nan), np.append(tmax, np.nan)
+        self.amount_low_ = np.fmin(self.funded_low_, self.ticket_low_)
+        self.amount_high_ = np.fmax(self.funded_high_, self.ticket_high_)
         self.amount_mean_[:n] = np.where(np.isfinite(self.amount_mean_[:n]), self.amount_mean_[:n], (tmin + tmax) / 2)
         sr = rounds.stage_rank[rnd]
         ok = np.isfinite(sr)
@@ -458,7 +479,7 @@ class PairFeaturizer(BaseEstimator):
         mid = (table.stage_min + table.stage_max) / 2
         self.stage_mean_[:n] = np.where(np.isfinite(self.stage_mean_[:n]), self.stage_mean_[:n], mid)
 
-    def _fit_companies(self, rounds, inv, rnd, day, N) -> None:
+    def _fit_companies(self, rounds, inv, rnd, w, day, N) -> None:
         self.companies_ = np.unique(np.asarray(rounds.company, dtype=str))
         comp_all = lookup(self.companies_, rounds.company)
         nc = len(self.companies_) + 1
@@ -475,6 +496,9 @@ class PairFeaturizer(BaseEstimator):
         self.earlier_last_day_ = day[o][ends] if len(o) else np.zeros(0)
         self.earlier_last_stage_ = rounds.stage_rank[rnd][o][ends] if len(o) else np.zeros(0)
         self.company_investors_ = np.bincount(self.earlier_keys_ // N, minlength=nc).astype(np.float64)
+        # of those, the rounds funded: an intro is no investment, which a reason must not call one
+        self.funded_earlier_keys_, self.funded_earlier_rounds_ = np.unique(ckey[w >= KIND_WEIGHTS["funded"]],
+                                                                           return_counts=True)
         # follow-on habit: the share of an investor's rounds in a company it had backed before
         follow = np.zeros(len(inv))
         if len(inv):
@@ -582,6 +606,27 @@ class PairFeaturizer(BaseEstimator):
         self.investor_text_ = _l2(sp.csr_matrix(prof, dtype=np.float32))
 
     # ------------------------------------------------------------ transform
+    def told(self, field: str, i: int, rounds: RoundTable, r: int) -> tuple[int, bool]:
+        """What a reason may say of investor row ``i``'s profile (``TOLD_FIELDS``) at round ``r``'s
+        value: how many rounds of that value it funded, and whether its thesis declares the value.
+        The profile's own counts mix intros (part rounds) and the thesis (pseudo-rounds)."""
+        sizes = self._field_sizes()
+        single = {"sector": (self.sectors_, rounds.sector), "stage": (self.stages_, rounds.stage),
+                  "region": (self.regions_, rounds.region)}
+        a, b = CROSSES.get(field, (field, None))
+        v = int(lookup(single[a][0], [single[a][1][r]])[0])
+        if b is not None:
+            vb = int(lookup(single[b][0], [single[b][1][r]])[0])
+            v = sizes[field] if v == sizes[a] or vb == sizes[b] else v * (sizes[b] + 1) + vb
+        where, at = np.array([i]), np.array([v])
+        return (round(float(self._profile(field, where, at, "count", prefix="funded_")[0])),
+                bool(self._profile(field, where, at, "count", prefix="declared_")[0] > 0))
+
+    def funded_earlier(self, company: str, i: int) -> int:
+        """How many of ``company``'s rounds investor row ``i`` funded (its earlier rounds, less intros)."""
+        pair = lookup(self.companies_, [company]) * (len(self.investors_) + 1) + i
+        return int(_values_at(_pair_lookup(self.funded_earlier_keys_, pair), self.funded_earlier_rounds_)[0])
+
     def investor_index(self, ids) -> np.ndarray:
         """Rows of ``ids`` in the fitted profiles; an unknown investor gets the empty last row."""
         return lookup(self.investors_, np.asarray(ids, dtype=str))

@@ -3,7 +3,8 @@
 Each match carries up to three reasons, as structured codes and values the web app translates,
 e.g. ``("earlier_investor", {"rounds": 2, "last_round": "2011-05-02", "in_last_round": True})``,
 ``("sector_stage_history", {"sector": "integrated_circuits", "stage": "series_a", "count": 4})``,
-``("ticket_fit", {"low": 500000.0, "high": 5000000.0, "amount": 2000000.0})``.
+``("ticket_fit", {"low": 500000.0, "high": 5000000.0, "amount": 2000000.0, "funded": True})`` (the
+range of amounts funded, or with ``funded`` False the declared ticket).
 
 Reasons are ordered by what they add to the pair's score in the learned ranker's log-linear
 model (each feature's coefficient times its standardized value, summed over the features of a
@@ -147,6 +148,13 @@ def _reason_matrix(sources: tuple[int, ...]) -> np.ndarray:
     return np.stack([np.isin(names, REASON_FEATURES[code]) for code in REASON_CODES], axis=1).astype(np.float64)
 
 
+# The reasons that count rounds funded (``PairFeaturizer.told``): the round's fields, and the feature
+# that says the profile holds any.
+TOLD = {"sector_stage_history": (("sector", "stage"), "sector_stage_count"),
+        "sector_history": (("sector",), "sector_share"), "stage_history": (("stage",), "stage_count"),
+        "region": (("region",), "region_count")}
+
+
 def _values(code: str, feat: PairFeaturizer, rounds: RoundTable, r: int, i: int, x: list[float], col) -> dict | None:
     """The values a reason shows, or None when the pair has no such evidence to show (``x``: the
     pair's feature row as a list)."""
@@ -160,46 +168,42 @@ def _values(code: str, feat: PairFeaturizer, rounds: RoundTable, r: int, i: int,
             return None
         days = num("earlier_days")
         last = from_day(int(rounds.day[r] - days)).isoformat() if days is not None else None
-        return {"rounds": int(n), "last_round": last, "in_last_round": bool(num("in_last_round"))}
+        # rounds 0: in touch before (intros), never invested
+        return {"rounds": feat.funded_earlier(str(rounds.company[r]), i), "last_round": last,
+                "in_last_round": bool(num("in_last_round"))}
     if code == "coinvestors":
         partners = partners_of(feat, str(rounds.company[r]), i)
         if not partners:
             return None
         return {"partners": len(partners), "with": partners[:3]}
-    if code == "sector_stage_history":
-        n = num("sector_stage_count") or 0
-        if n <= 0 or not rounds.sector[r] or not rounds.stage[r]:
+    if code in TOLD:
+        fields, column = TOLD[code]
+        values = {f: str(getattr(rounds, f)[r]) for f in fields}
+        home = code == "region" and bool(num("region_match"))
+        if (num(column) or 0) <= 0 or not all(values.values()):
             return None
-        return {"sector": str(rounds.sector[r]), "stage": str(rounds.stage[r]), "count": int(round(n))}
-    if code == "sector_history":
-        n, share = num("sector_count") or 0, num("sector_share") or 0
-        if share <= 0 or not rounds.sector[r]:
-            return None
-        return {"sector": str(rounds.sector[r]), "count": int(round(n)), "share": round(share, 2)}
-    if code == "stage_history":
-        n = num("stage_count") or 0
-        if n <= 0 or not rounds.stage[r]:
-            return None
-        return {"stage": str(rounds.stage[r]), "count": int(round(n))}
-    if code == "region":
-        n, home = num("region_count") or 0, bool(num("region_match"))
-        if (n <= 0 and not home) or not rounds.region[r]:
-            return None
-        return {"region": str(rounds.region[r]), "count": int(round(n)), "home": home}
+        count, declared = feat.told("cell" if len(fields) > 1 else fields[0], i, rounds, r)
+        if not (count or declared or home or feat.kind_prior_[i]):
+            return None  # intros alone: no round to count, nothing declared, not its kind's profile
+        return {**values, "count": count, **({"home": home} if code == "region" else {})}
     if code == "ticket_fit":
-        outside = num("amount_outside")
-        low, high = feat.amount_low_[i], feat.amount_high_[i]
-        if outside is None or outside > 0 or not (np.isfinite(low) and np.isfinite(high)):
+        amount = float(rounds.amount[r])
+        if not amount > 0 or (num("amount_outside") or 0) > 0:
             return None
-        return {"low": float(round(10**low)), "high": float(round(10**high)), "amount": float(rounds.amount[r])}
+        for low, high, funded in ((feat.funded_low_[i], feat.funded_high_[i], True),
+                                  (feat.ticket_low_[i], feat.ticket_high_[i], False)):
+            if np.isfinite(low) and np.isfinite(high) and low - 1e-9 <= math.log10(amount) <= high + 1e-9:
+                return {"low": float(round(10**low)), "high": float(round(10**high)), "amount": amount,
+                        "funded": funded}
+        return None
     if code == "profile_similarity":
         cosine = num("profile_cosine_all") or 0
         return {"cosine": round(cosine, 2)} if cosine > 0 else None
     if code == "active_investor":
-        n = num("rounds_last_year") or 0
+        n = int(feat.funded_last_year_[i])
         if n <= 0:
             return None
-        return {"rounds_last_year": int(round(n)), "days_since_last": int(num("days_since_last") or 0)}
+        return {"rounds_last_year": n, "days_since_last": int(num("days_since_last") or 0)}
     if code == "thesis_fit":
         share = num("thesis_fit")
         return {"share": round(share, 2)} if share else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from marketplace.models import Sector
+from marketplace.models import Park, Sector
 from marketplace.services import reasons
 from marketplace.services.matching import Reason
 
@@ -86,3 +86,35 @@ def test_rounds_funded_are_counted_as_rounds_in_chinese_too(app):
         assert reasons.describe(funded, names) == "参与过 12 次生物医药领域的融资"  # rounds (次), not companies (个项目)
     with app.test_request_context(headers=EN):
         assert reasons.describe(funded, names) == "Funded 12 rounds in Biomedicine"
+
+
+def test_what_a_thesis_declares_is_told_as_declared_and_past_deals_as_past_deals(app):
+    """The recommender counts only rounds funded (``recommender.rank``): a park the investor has
+    funded nothing in but declares reads as its thesis, and an amount within its past deals says
+    so, apart from the ticket it declares."""
+    pudong = Park(code="zhangjiang", name_zh="张江科学城", name_en="Zhangjiang Science City")
+    names = reasons.Names(sectors={}, stages={}, parks={"zhangjiang": pudong}, orgs={})
+    declared = Reason("region", {"region": "zhangjiang", "count": 0, "home": False, "history": True})
+    funded = Reason("region", {"region": "zhangjiang", "count": 3, "home": False, "history": True})
+    past = Reason("ticket_fit", {"low": 1e6, "high": 8e6, "amount": 1.5e6, "funded": True, "history": True})
+    one = Reason("ticket_fit", {"low": 2e6, "high": 2e6, "amount": 2e6, "funded": True, "history": True})
+    ticket = Reason("ticket_fit", {"low": 5e6, "high": 5e7, "amount": 1e7, "funded": False, "history": True})
+    with app.test_request_context(headers=EN):
+        assert reasons.describe(declared, names, own=True) == "Your thesis covers Zhangjiang Science City"
+        assert reasons.describe(funded, names) == "Funded 3 rounds in Zhangjiang Science City"
+        assert reasons.describe(past, names, own=True) == ("The amount, CNY 1.5M, is within those of your past "
+                                                           "deals (CNY 1M to CNY 8M)")
+        assert reasons.describe(one, names) == "The amount, CNY 2M, is within those of its past deals (CNY 2M)"
+        assert reasons.describe(ticket, names) == "The amount, CNY 10M, fits the range CNY 5M to CNY 50M"
+    with app.test_request_context(headers=ZH):
+        assert reasons.describe(declared, names, own=True) == "您的投资偏好涵盖张江科学城"
+        assert reasons.describe(funded, names) == "参与过 3 次张江科学城企业的融资"
+        assert reasons.describe(past, names, own=True) == "金额 150 万元 在您以往项目的金额范围内（100 万元 至 800 万元）"
+
+
+def test_an_investor_only_introduced_to_a_company_is_not_called_its_investor(app):
+    introduced = Reason("earlier_investor", {"rounds": 0, "history": True})
+    assert read(app, introduced, EN, own=True) == "You have been in touch with this company before"
+    assert read(app, introduced, EN) == "Has been in touch with your company before"
+    assert read(app, introduced, ZH) == "此前与贵司有过对接"
+    assert read(app, EARLIER, EN) == "Earlier investor in this company (2 rounds)"

@@ -131,6 +131,10 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
             return _("The stage and amount typical of your kind (%(kind)s)", kind=kind)
         return _("The stage and amount typical of its kind (%(kind)s)", kind=kind)
     if code == "earlier_investor":
+        if not v["rounds"]:  # intros only
+            if own:
+                return _("You have been in touch with this company before")
+            return _("Has been in touch with your company before")
         return ngettext("Earlier investor in this company (%(num)d round)",
                         "Earlier investor in this company (%(num)d rounds)", v["rounds"])
     if code == "coinvestors":
@@ -156,11 +160,19 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
     if code == "region":
         if v.get("home"):
             return _("In the same park: %(park)s", park=names.park(v["region"]))
-        return ngettext("Funded %(num)d company in %(park)s", "Funded %(num)d companies in %(park)s", v["count"],
-                        park=names.park(v["region"]))
+        if history and v.get("count"):
+            return ngettext("Funded %(num)d round in %(park)s", "Funded %(num)d rounds in %(park)s", v["count"],
+                            park=names.park(v["region"]))
+        return _covers(names.park(v["region"]), offer, own)
     if code == "ticket_fit":
-        return _("The amount, %(amount)s, fits the range %(low)s to %(high)s", amount=yuan(int(v["amount"])),
-                 low=yuan(int(v["low"])), high=yuan(int(v["high"])))
+        amount, low, high = yuan(int(v["amount"])), yuan(int(v["low"])), yuan(int(v["high"]))
+        if not v.get("funded"):  # the declared ticket or amount range
+            return _("The amount, %(amount)s, fits the range %(low)s to %(high)s", amount=amount, low=low, high=high)
+        span = low if low == high else _("%(low)s to %(high)s", low=low, high=high)
+        if own:
+            return _("The amount, %(amount)s, is within those of your past deals (%(range)s)", amount=amount,
+                     range=span)
+        return _("The amount, %(amount)s, is within those of its past deals (%(range)s)", amount=amount, range=span)
     if code == "profile_similarity":
         if own:
             return _("Close to your past and stated interests") if history else _("Close to your stated interests")

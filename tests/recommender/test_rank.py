@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from recommender.base import on_shortlist, top_k
-from recommender.rank import REASON_CODES, explain, rank_investors, rank_rounds
+from recommender.features import PairFeaturizer
+from recommender.rank import _COLUMN, REASON_CODES, _values, explain, rank_investors, rank_rounds
+from recommender.records import Dataset, Interaction, Investor, Round, RoundTable
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +72,50 @@ def test_a_pair_one_bit_from_the_shortlists_edge_is_on_it_in_both_scorings():
     rows = np.array([[3.0, a, b], [b, 3.0, a]])
     assert on_shortlist(rows, 1, axis=1).tolist() == [[True, False, False], [False, True, False]]
     assert on_shortlist(rows, 1, axis=0).tolist() == [[True, False, True], [False, True, True]]  # b, a tie
+
+
+def test_a_reason_counts_only_the_rounds_funded_not_the_thesis_or_intros():
+    """A fund that funded two biotech seed rounds in Pudong, had intros accepted on two chip rounds,
+    and declares chips, series A, Minhang and tickets of 5M to 50M: on a chip deal nothing it
+    declares reads as a round funded; on a biotech deal the counts are its two rounds, and the amount
+    is told against its past deals, not against their range joined to its ticket."""
+    rounds = [Round("a|seed|2011-03-01", "a", "2011-03-01", sector="bio", stage="seed", stage_rank=1,
+                    region="pudong", amount=1e6),
+              Round("b|seed|2011-06-01", "b", "2011-06-01", sector="bio", stage="seed", stage_rank=1,
+                    region="pudong", amount=2e6),
+              Round("c|series_a|2011-09-01", "c", "2011-09-01", sector="ic", stage="series_a", stage_rank=3,
+                    region="minhang", amount=8e6),
+              Round("d|series_a|2011-10-01", "d", "2011-10-01", sector="ic", stage="series_a", stage_rank=3,
+                    region="minhang", amount=9e6)]
+    links = [Interaction("fund", "a|seed|2011-03-01"), Interaction("fund", "b|seed|2011-06-01"),
+             Interaction("fund", "c|series_a|2011-09-01", kind="intro_accepted"),
+             Interaction("fund", "d|series_a|2011-10-01", kind="intro_accepted"),
+             Interaction("other", "c|series_a|2011-09-01"), Interaction("other", "d|series_a|2011-10-01")]
+    fund = Investor("fund", kind="vc", sectors=("ic",), regions=("minhang",), stage_min=3, stage_max=3,
+                    ticket_min=5e6, ticket_max=5e7)
+    feat = PairFeaturizer().fit(Dataset.from_records(rounds, links, [fund], as_of="2012-01-01"))
+    i = int(feat.investor_index(["fund"])[0])
+
+    def told(company="n", **round_fields):
+        table = RoundTable.from_records([Round(f"{company}|x|2011-12-01", company, "2011-12-01", **round_fields)])
+        x = feat.transform(table, [0], [i])[0].tolist()
+        return {code: _values(code, feat, table, 0, i, x, _COLUMN) for code in
+                ("sector_stage_history", "sector_history", "stage_history", "region", "ticket_fit", "active_investor",
+                 "earlier_investor")}
+
+    chips = told(sector="ic", stage="series_a", stage_rank=3, region="minhang", amount=1e7)
+    assert chips["sector_history"] == {"sector": "ic", "count": 0}  # the thesis declares it: "covers"
+    assert chips["stage_history"] == {"stage": "series_a", "count": 0}
+    assert chips["region"] == {"region": "minhang", "count": 0, "home": False}
+    assert chips["sector_stage_history"] is None  # an intro is no round funded, and nothing declares it
+    assert chips["ticket_fit"] == {"low": 5e6, "high": 5e7, "amount": 1e7, "funded": False}
+    biotech = told(sector="bio", stage="seed", stage_rank=1, region="pudong", amount=1.5e6)
+    assert biotech["sector_stage_history"] == {"sector": "bio", "stage": "seed", "count": 2}
+    assert biotech["sector_history"]["count"] == biotech["stage_history"]["count"] == 2
+    assert biotech["region"]["count"] == 2
+    # its past deals (intros too) ran from 1M to 8M: joined to its ticket they would read 1M to 50M
+    assert biotech["ticket_fit"] == {"low": 1e6, "high": 8e6, "amount": 1.5e6, "funded": True}
+    assert biotech["active_investor"]["rounds_last_year"] == 2
+    # a company it was introduced to is one it has been in touch with, not one it invested in
+    assert told("c", sector="ic", stage="series_b", stage_rank=4, amount=2e7)["earlier_investor"]["rounds"] == 0
+    assert told("a", sector="bio", stage="series_a", stage_rank=3, amount=5e6)["earlier_investor"]["rounds"] == 1
