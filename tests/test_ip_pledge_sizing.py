@@ -10,14 +10,16 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace import clock
-from marketplace.models import IPAsset, LoanProduct, PledgeRate, Stage, Startup
-from marketplace.models.enums import IPKind, IPStatus, LoanKind
-from marketplace.services import eligibility, ip_pledge
+from marketplace.models import IPAsset, LoanProduct, PledgeRate, Stage, Startup, User
+from marketplace.models.enums import IPKind, IPStatus, LoanKind, NeedStatus
+from marketplace.services import eligibility, intros, ip_pledge, needs
+from marketplace.services.audit import Actor
 from marketplace.services.ip_pledge import STALE_AFTER_MONTHS, add_months, size
 from marketplace.services.loan_products import ProductListing
 from tests.conftest import PASSWORD
 from tests.helpers import log_in, log_out
-from tests.offer_helpers import EN, org_of
+from tests.offer_helpers import EN, ZH, org_of
+from tests.test_needs import need_body
 
 TODAY = date(2026, 6, 15)
 M = 1_000_000
@@ -216,3 +218,42 @@ def test_the_sizing_page_is_the_startups_own_and_for_ip_pledge_products_only(cli
     log_in(client, other, PASSWORD)
     html = client.get(f"/matches/loan-products/{ids['pledge']}/sizing", headers=EN).get_data(as_text=True)
     assert "Lidar optics" not in html and "Your IP portfolio is empty." in html
+
+
+def test_a_bank_reads_an_ip_pledge_needs_collateral_and_what_its_products_lend_once_accepted(
+        client, make_user, run_in, portfolio):
+    """Before the startup accepts the bank's introduction the bank reads how many assets are granted
+    (public record); after, what each of its IP-pledge products could lend on them, as the
+    startup's own sizing page says. An investor, or the bank on an equity need, reads none of it."""
+    _founder, banker, ids = portfolio
+    investor = make_user("investor")
+
+    def open_needs(s):
+        pledge = needs.create(s, ids["startup"], {**need_body(instrument="ip_pledge_loan", amount_min=1_000_000,
+                                                              amount_max=3_000_000), "status": NeedStatus.OPEN,
+                                                "deadline": None})
+        equity = needs.create(s, ids["startup"], {**need_body(), "status": NeedStatus.OPEN, "deadline": None})
+        return pledge.id, equity.id
+
+    pledge_need, equity_need = run_in(open_needs)
+    log_in(client, banker, PASSWORD)
+    html = client.get(f"/startup/needs/{pledge_need}", headers=EN).get_data(as_text=True)
+    assert "Granted IP assets: 3 of 3 recorded" in html
+    assert "shows once the startup accepts your introduction" in html and "Up to CNY 2M" not in html
+    assert 'data-testid="collateral"' not in client.get(f"/startup/needs/{equity_need}", headers=EN).get_data(as_text=True)
+
+    def ask_and_accept(s):
+        bank = s.scalar(sa.select(User).where(User.email == banker)).organization_id
+        intro = intros.request(s, Actor(bank), pledge_need, "We lend against invention patents.")
+        intros.accept(s, Actor(ids["startup"]), intro.id)
+
+    run_in(ask_and_accept)
+    html = client.get(f"/startup/needs/{pledge_need}", headers=EN).get_data(as_text=True)
+    sizing = re.search(r'data-testid="collateral-sizing">(.*?)</li>', html, re.DOTALL).group(1)
+    assert "Patent loan" in sizing and "1 of 3 assets qualify" in sizing and "Up to CNY 2M" in sizing
+    assert "Credit line" not in html.split('data-testid="collateral"')[1]
+    zh = client.get(f"/startup/needs/{pledge_need}", headers=ZH).get_data(as_text=True)
+    assert "已授权知识产权：3 项（共登记 3 项）" in zh and "最高可贷 200 万元" in zh
+    log_out(client)
+    log_in(client, investor, PASSWORD)
+    assert 'data-testid="collateral"' not in client.get(f"/startup/needs/{pledge_need}", headers=EN).get_data(as_text=True)

@@ -150,9 +150,30 @@ def for_product(session: Session, startup_id: int, product_id: int, today: date)
     return size(listing, _portfolio(session, startup_id), today)
 
 
+def _sized(assets: list[IPAsset], listings: list[ProductListing], today: date) -> list[Sizing]:
+    return [size(listing, assets, today) for listing in listings
+            if listing.product.kind == LoanKind.IP_PLEDGE and listing.product.is_active]
+
+
 def for_portfolio(session: Session, startup_id: int, today: date) -> list[Sizing]:
     """The startup's portfolio on every active IP-pledge product, the largest amount first."""
-    assets = _portfolio(session, startup_id)
-    sizings = [size(listing, assets, today) for listing in loan_products.active(session)
-               if listing.product.kind == LoanKind.IP_PLEDGE]
+    sizings = _sized(_portfolio(session, startup_id), loan_products.active(session), today)
     return sorted(sizings, key=lambda s: (-s.amount, -s.total, s.listing.product.id))
+
+
+@dataclass
+class Collateral:
+    """What a bank reads of an IP-pledge need's collateral: how many of the startup's recorded
+    assets are granted (public facts), and, once the startup has accepted the bank's introduction
+    (the appraisals are its confidential part), the sizing under each of the bank's active
+    IP-pledge products; ``sizings`` is None before."""
+
+    granted: int
+    recorded: int
+    sizings: list[Sizing] | None
+
+
+def collateral(session: Session, startup_id: int, bank_id: int, revealed: bool, today: date) -> Collateral:
+    assets = _portfolio(session, startup_id)
+    sizings = _sized(assets, loan_products.of_bank(session, bank_id), today) if revealed else None
+    return Collateral(sum(a.status == IPStatus.GRANTED for a in assets), len(assets), sizings)

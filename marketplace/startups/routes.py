@@ -22,9 +22,19 @@ from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.forms import Form
 from marketplace.models import FundingNeed
-from marketplace.models.enums import EnterpriseTier, NeedStatus, Role
+from marketplace.models.enums import EnterpriseTier, Instrument, NeedStatus, Role
 from marketplace.schemas.needs import NeedSchema
-from marketplace.services import desk, homes, intros, ip_assets, needs, reasons, recommendations, startup_profile
+from marketplace.services import (
+    desk,
+    homes,
+    intros,
+    ip_assets,
+    ip_pledge,
+    needs,
+    reasons,
+    recommendations,
+    startup_profile,
+)
 from marketplace.services.listing_common import all_parks, all_stages, current_sectors
 from marketplace.services.matching import INVESTORS
 from marketplace.startups.forms import DeckForm, IPAssetForm, NeedForm, ProfileForm, StatusForm
@@ -174,6 +184,8 @@ def render_need_page(need: FundingNeed, status: int = 200, **forms: Form) -> Any
         intro=mine, intro_form=forms.get("intro_form") or IntroRequestForm(formdata=None),
         incoming=intros.on_need(db.session, _org(), need.id) if view == "owner" else [],
         contacts=intros.contacts_of(db.session, need.startup) if view == "counterpart" else None,
+        collateral=ip_pledge.collateral(db.session, need.startup_id, _org(), view == "counterpart", clock.today())
+        if current_user.role == Role.BANK and need.instrument == Instrument.IP_PLEDGE_LOAN else None,
     ), status
 
 
