@@ -191,9 +191,16 @@ def test_the_startup_applies_and_the_bank_approves_and_disburses_on_the_pages(cl
     linked = html.split('data-testid="linked-round"')[1]
     assert "Lidar chip Series A" in linked and "Lead Org" in linked and "Venture capital" in linked
     assert re.search(r'data-testid="confirmed-equity">CNY 20M<', linked)
+    # approving, declining and disbursing ask first, saying what is about to happen to whom
+    approve = html.split('data-testid="offer-approve"')[1].split("</details>")[0]
+    assert "Approve a loan of CNY 10M to Founder Org? The startup is told at once." in approve
+    assert f'action="{page}/approve"' in approve
+    assert "This cannot be undone." in html.split('data-testid="offer-decline"')[1].split("</details>")[0]
     assert post(client, page, f"{page}/approve").status_code == 302
     response = post(client, page, f"{page}/approve", headers=EN, follow_redirects=True)
     assert "A loan offer that is Approved cannot be moved to Approved." in response.get_data(as_text=True)
+    disburse = client.get(page, headers=EN).get_data(as_text=True).split('data-testid="offer-disburse"')[1]
+    assert "Mark CNY 10M as disbursed to Founder Org? This cannot be undone." in disburse.split("</details>")[0]
     assert post(client, page, f"{page}/disburse").status_code == 302
     assert offers(run_in, world)["Chip linked loan"] == (10 * M, "disbursed")
     assert 'data-testid="audit-log"' in client.get(page).get_data(as_text=True)

@@ -227,7 +227,11 @@ def test_from_deal_flow_to_term_sheet_linked_loan_and_relay(page_factory, live_s
     expect(linked.get_by_test_id("confirmed-equity")).to_have_text("2,000 万元")
     expect(bank.get_by_test_id("need-confidential")).to_have_count(0)
     shot(bank, "deal-path-08-bank-offer-with-linked-round-zh")
-    bank.get_by_test_id("offer-approve").click()
+    approve = bank.get_by_test_id("offer-approve")
+    approve.locator("summary").click()  # approving asks first: nothing is approved yet
+    expect(approve).to_contain_text(f"批准向{STARTUP}发放 600 万元的贷款？")
+    expect(bank.get_by_test_id("offer-status")).to_have_text("已申请")
+    approve.get_by_role("button", name="批准").click()
     expect(alert(bank)).to_contain_text("贷款要约现为“已批准”。")
     expect(bank.get_by_test_id("offer-status")).to_have_text("已批准")
     founder.reload()
