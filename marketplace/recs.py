@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -122,7 +123,7 @@ class _Startups:
 
     def __init__(self, session: Session, words: _Words):
         self.words = words
-        self.sectors = _grouped(session, sa.select(startup_sectors.c.startup_id, startup_sectors.c.sector_id)
+        self.by_startup = _grouped(session, sa.select(startup_sectors.c.startup_id, startup_sectors.c.sector_id)
                                 .order_by(startup_sectors.c.startup_id, startup_sectors.c.position))
         self.rows = {row.id: row for row in session.execute(sa.select(
             Startup.id, Startup.stage_id, Startup.park_id, Startup.summary_zh, Startup.summary_en, Startup.name))}
@@ -135,9 +136,14 @@ class _Startups:
         incubator_id = self.incubators.get(startup_id)
         return org_key(incubator_id) if incubator_id is not None else ""
 
-    def sector(self, startup_id: int, own: Iterable[int] = ()) -> tuple[str, str]:
-        ids = list(own) or self.sectors.get(startup_id, [])
-        return self.words.sector.get(ids[0], ("", "")) if ids else ("", "")
+    def sectors(self, startup_id: int, own: Iterable[int] = ()) -> dict[str, Any]:
+        """A round's sector fields (``Round.sector`` ... ``sector_groups``): ``own`` (a need's), else
+        the startup's, the first being the one the features use."""
+        codes = [self.words.sector[i] for i in (list(own) or self.by_startup.get(startup_id, []))
+                 if i in self.words.sector]
+        first = codes[0] if codes else ("", "")
+        return {"sector": first[0], "sector_group": first[1], "sectors": tuple(c for c, _ in codes),
+                "sector_groups": tuple(dict.fromkeys(g for _, g in codes))}
 
     def park(self, startup_id: int) -> str:
         row = self.rows.get(startup_id)
@@ -152,10 +158,9 @@ class _Startups:
         row = self.rows.get(startup_id)
         if row is None:
             return None
-        sector, group = self.sector(startup_id)
         stage, rank = self.words.stage.get(row.stage_id, ("", None))
-        return Round(key=startup_key(startup_id), company=startup_key(startup_id), date=day, sector=sector,
-                     sector_group=group, stage=stage, stage_rank=rank, region=self.park(startup_id),
+        return Round(key=startup_key(startup_id), company=startup_key(startup_id), date=day,
+                     **self.sectors(startup_id), stage=stage, stage_rank=rank, region=self.park(startup_id),
                      text=" ".join(filter(None, (row.name, self.text(startup_id)))),
                      incubator=self.incubator(startup_id))
 
@@ -180,10 +185,9 @@ def need_rounds(session: Session, need_ids: Iterable[int] | None = None, *, stat
                        .order_by(need_sectors.c.need_id, need_sectors.c.sector_id)) if rows else {}
     out = []
     for r in rows:
-        sector, group = startups.sector(r.startup_id, sectors.get(r.id, ()))
         stage, rank = words.stage.get(r.stage_id, ("", None))
         out.append(Round(key=need_key(r.id), company=startup_key(r.startup_id), date=clock.day_of(r.created_at),
-                         sector=sector, sector_group=group, stage=stage, stage_rank=rank,
+                         **startups.sectors(r.startup_id, sectors.get(r.id, ())), stage=stage, stage_rank=rank,
                          region=startups.park(r.startup_id), amount=float(r.amount_max),
                          amount_min=float(r.amount_min),
                          text=" ".join(filter(None, (r.title, r.title_en, r.summary, r.summary_en,
@@ -203,10 +207,9 @@ def _history_rounds(session: Session, words: _Words, startups: _Startups) -> tup
     for r in session.execute(sa.select(FundingRound.id, FundingRound.startup_id, FundingRound.stage_id,
                                        FundingRound.round_type, FundingRound.funded_on,
                                        FundingRound.raised_amount_usd).order_by(FundingRound.id)):
-        sector, group = startups.sector(r.startup_id)
         stage, rank = words.stage.get(r.stage_id, (r.round_type, None))
         rounds.append(Round(key=f"round:{r.id}", company=startup_key(r.startup_id), date=r.funded_on,
-                            sector=sector, sector_group=group, stage=stage, stage_rank=rank,
+                            **startups.sectors(r.startup_id), stage=stage, stage_rank=rank,
                             region=startups.park(r.startup_id),
                             amount=None if r.raised_amount_usd is None else r.raised_amount_usd * USD_TO_YUAN))
     for round_id, investor_id in session.execute(sa.select(investments.c.round_id, investments.c.investor_id)):
@@ -438,14 +441,16 @@ def _latest(versions: list[tuple[date, InvestorRecord | None]]) -> InvestorRecor
     return record if len(versions) > 1 else replace(record, declared=None)
 
 
-def offer_keys(session: Session) -> dict[str, tuple[str, ...]]:
-    """The offers each organization's union record stands for: a bank's active loan products, an
-    incubator's capacities (what a reason names when it says which offer a match fits)."""
+def offer_keys(session: Session, today: date) -> dict[str, tuple[str, ...]]:
+    """The offers a reason may name when it says which of an organization's offers a match fits: a
+    bank's active loan products, an incubator's capacities a startup can take a seat on today (not
+    a full, closed or ended one)."""
     out = defaultdict(list)
     for product_id, bank_id in session.execute(sa.select(LoanProduct.id, LoanProduct.bank_id)
                                                .where(LoanProduct.is_active).order_by(LoanProduct.id)):
         out[org_key(bank_id)].append(product_key(product_id))
     for capacity_id, incubator_id in session.execute(sa.select(IncubationCapacity.id, IncubationCapacity.incubator_id)
+                                                     .where(IncubationCapacity.taking(today))
                                                      .order_by(IncubationCapacity.id)):
         out[org_key(incubator_id)].append(capacity_key(capacity_id))
     return {key: tuple(offers) for key, offers in out.items()}

@@ -92,6 +92,11 @@ class Round:
     text: str = ""
     incubator: str = ""
     amount_min: float | None = None  # the least it would take, when it asks for a range
+    # Every sector it is in, ``sector`` (the one the features use) first, and their groups: a
+    # marketplace need or startup names up to three, and a reason says a thesis covering any of them
+    # fits it on sector, as the marketplace's filters do. Empty: ``sector`` alone.
+    sectors: tuple[str, ...] = ()
+    sector_groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,10 +160,16 @@ class RoundTable:
     text: np.ndarray
     incubator: np.ndarray
     amount_min: np.ndarray | None = None  # NaN where a round asks for one amount; None: all of them
+    sectors: np.ndarray | None = None  # ``Round.sectors``, space-separated; None: ``sector`` alone
+    sector_groups: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.amount_min is None:
             self.amount_min = np.full(len(self.key), np.nan)
+        if self.sectors is None:
+            self.sectors = self.sector.copy()
+        if self.sector_groups is None:
+            self.sector_groups = self.sector_group.copy()
 
     @classmethod
     def from_records(cls, records: Iterable[Round | Mapping]) -> RoundTable:
@@ -171,6 +182,8 @@ class RoundTable:
             region=_text(r.region for r in rows), amount=_float(r.amount for r in rows),
             text=_text(r.text for r in rows), incubator=_text(r.incubator for r in rows),
             amount_min=_float(r.amount_min for r in rows),
+            sectors=_text(" ".join(r.sectors) if r.sectors else r.sector for r in rows),
+            sector_groups=_text(" ".join(r.sector_groups) if r.sector_groups else r.sector_group for r in rows),
         )
 
     @classmethod
@@ -184,6 +197,10 @@ class RoundTable:
         """The least amount each round would take: its ``amount_min``, else its one amount."""
         return np.fmin(self.amount_min[rows], self.amount[rows])
 
+    def all_sectors(self, row: int) -> tuple[set[str], set[str]]:
+        """Round ``row``'s sectors and their groups (``Round.sectors``)."""
+        return set(self.sectors[row].split()), set(self.sector_groups[row].split())
+
     def take(self, index) -> RoundTable:
         index = np.asarray(index, dtype=np.int64) if not isinstance(index, np.ndarray) or index.dtype != bool else index
         return RoundTable(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
@@ -196,7 +213,8 @@ class RoundTable:
                              stage_rank=None if np.isnan(self.stage_rank[i]) else float(self.stage_rank[i]),
                              region=self.region[i], amount=None if np.isnan(self.amount[i]) else float(self.amount[i]),
                              text=self.text[i], incubator=self.incubator[i],
-                             amount_min=None if np.isnan(self.amount_min[i]) else float(self.amount_min[i])))
+                             amount_min=None if np.isnan(self.amount_min[i]) else float(self.amount_min[i]),
+                             sectors=tuple(self.sectors[i].split()), sector_groups=tuple(self.sector_groups[i].split())))
         return out
 
 

@@ -817,6 +817,34 @@ def test_an_incubator_sees_startups_looking_for_incubation_ranked(client, market
     assert 'data-testid="match-rank">1<' in page and "Fits your offer “Chip seats” on sector, stage" in reasons_of(page)
 
 
+def test_a_startup_in_several_sectors_fits_an_offer_on_sector_when_the_offer_covers_any_of_them(
+        client, market, run_in):
+    """The chip company lists biomedicine first and chips second: the incubator's chip seats fit it
+    on sector all the same, on the incubator's list and on the startup's (the features read its first
+    sector; the seats are matched on any, as the marketplace's filters do). The incubator's full
+    biomedicine seats, which fit it as well, are not the offer the reason names."""
+    emails, ids = market
+
+    def biomedicine_first(s):
+        s.execute(sa.update(startup_sectors).where(startup_sectors.c.startup_id == ids["chip_co"])
+                  .values(position=2))
+        s.execute(sa.insert(startup_sectors), {"startup_id": ids["chip_co"],
+                                               "sector_id": by_code(s, Sector, "biomedicine").id, "position": 1})
+        s.commit()
+        assert [r.sectors for r in recs.startup_rounds(s, [ids["chip_co"]], TODAY)] == [
+            ("biomedicine", "integrated_circuits")]
+
+    run_in(biomedicine_first)
+    log_in(client, emails["incubator"], PASSWORD)
+    page = client.get("/incubator/startups", headers=EN).get_data(as_text=True)
+    assert "Fits your offer “Chip seats” on sector, stage" in reasons_of(page)
+    assert not any("Full seats" in r for r in reasons_of(page))  # no seat left to offer it
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/incubator/")})
+    log_in(client, emails["startup"], PASSWORD)
+    seats = client.get("/matches/?tab=capacities", headers=EN).get_data(as_text=True)
+    assert any(r.startswith("Fits the offer on sector, stage") for r in reasons_of(seats))
+
+
 def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, market):
     emails, ids = market
     needs = client.get("/api/v1/recommendations/needs?limit=2", headers=bearer(app, emails["investor"])).get_json()

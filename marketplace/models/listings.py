@@ -287,6 +287,12 @@ class IncubationCapacity(Timestamped, Base):
     def seats_left(self) -> int:
         return self.seats_total - self.seats_taken
 
+    @classmethod
+    def taking(cls, today: date) -> sa.ColumnElement[bool]:
+        """The SQL condition of an offer a startup can take a seat on ``today``: open, not ended,
+        with seats left."""
+        return sa.and_(cls.is_open, cls.ends_on >= today, cls.seats_taken < cls.seats_total)
+
     def display_title(self, locale: str) -> str:
         return in_language(self.title, self.title_en, locale)
 

@@ -98,9 +98,7 @@ def capacities_for(session: Session, startup: Startup, today: date) -> list[Incu
     reserved = sa.select(Reservation.capacity_id).where(
         Reservation.startup_id == startup.id, Reservation.status.in_(relay.LIVE))
     query = (sa.select(IncubationCapacity)
-             .where(IncubationCapacity.is_open, IncubationCapacity.ends_on >= today,
-                    IncubationCapacity.seats_taken < IncubationCapacity.seats_total,
-                    IncubationCapacity.id.not_in(reserved))
+             .where(IncubationCapacity.taking(today), IncubationCapacity.id.not_in(reserved))
              .options(selectinload(IncubationCapacity.incubator), selectinload(IncubationCapacity.sectors),
                       selectinload(IncubationCapacity.stage_min), selectinload(IncubationCapacity.stage_max))
              .order_by(IncubationCapacity.id))

@@ -202,14 +202,15 @@ class Engine:
 
     def _fits(self, rounds: RoundTable, row: int, viewer: str) -> dict:
         """The declared criteria the round meets (``range_fit``: a need meets a ticket or product range
-        that overlaps its own), as the recommender's thesis-fit feature counts them."""
+        that overlaps its own), as the recommender's thesis-fit feature counts them, but on sector
+        any of the round's sectors (the feature reads its first), as the marketplace's filters do."""
         at = np.searchsorted(self.declared.id, viewer)
         if at >= len(self.declared) or self.declared.id[at] != viewer:
             return {}
         d = self.declared.take([at])
         fits = []
-        if (rounds.sector[row] and rounds.sector[row] in d.sectors[0]) or \
-                (rounds.sector_group[row] and rounds.sector_group[row] in d.sector_groups[0]):
+        sectors, groups = rounds.all_sectors(row)
+        if sectors & set(d.sectors[0]) or groups & set(d.sector_groups[0]):
             fits.append("sector")
         rank = rounds.stage_rank[row]
         if range_fit(rank, rank, d.stage_min[0], d.stage_max[0])[1]:
@@ -327,7 +328,7 @@ def build_engine(session: Session, today: date, model: LearnedRanker | None, ver
         served = deal_flow.matching_ids(session, deal_flow.product_filters(listing, NeedFilters()), today)
         serves[recs.product_key(listing.product.id)] = np.isin(ids, np.array(served, dtype=np.int64))
     return Engine(ranker, needs, ids, digest.hexdigest()[:16], today, model is not None, declared, index, loan,
-                  recs.offer_keys(session), serves, time.perf_counter() - started)
+                  recs.offer_keys(session, today), serves, time.perf_counter() - started)
 
 
 def _ranking(eng: Engine, direction: str, viewer: str, compute: Callable[[], Ranking]) -> Ranking:

@@ -147,9 +147,7 @@ def _take_seat(session: Session, capacity_id: int, today: date) -> bool:
     """Take one seat of an open, running offer: one conditional UPDATE, True when it took one."""
     result = session.execute(
         sa.update(IncubationCapacity)
-        .where(IncubationCapacity.id == capacity_id, IncubationCapacity.is_open,
-               IncubationCapacity.ends_on >= today,
-               IncubationCapacity.seats_taken < IncubationCapacity.seats_total)
+        .where(IncubationCapacity.id == capacity_id, IncubationCapacity.taking(today))
         .values(seats_taken=IncubationCapacity.seats_taken + 1)
         .execution_options(synchronize_session=False))
     cache.mark_stale(session)  # seats left change what a startup's matches show
