@@ -139,10 +139,12 @@ def test_a_park_operator_sees_its_parks_figures_against_the_targets(client, make
     page = client.get("/park/", headers=EN).get_data(as_text=True)
     assert "Zhangjiang Core Park" in page
     assert 'data-testid="startups">2<' in page
-    assert 'data-testid="leaders">1 of 100<' in page
-    assert 'data-testid="hq-incubators">1 of 20<' in page
+    # the park's own count, beside the zone's, which the city's target is set for (the unicorn in Zizhu)
+    assert 'data-testid="leaders">1 here; the zone 2 of 100<' in page
+    assert 'data-testid="hq-incubators">1 here; the zone 1 of 20<' in page
     assert '<canvas id="tier-chart"' in page
     zh = client.get("/park/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'data-testid="leaders">本园区 1 家；全区 2 / 目标 100<' in zh
     assert "主导产业：" in zh and "主导产业:" not in zh  # the Chinese colon, inside the translation
 
 

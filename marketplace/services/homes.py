@@ -128,6 +128,7 @@ class ParkFigures:
     banks: int
     target_unicorns_and_champions: int = TARGET_UNICORNS_AND_CHAMPIONS
     target_high_quality_incubators: int = TARGET_HIGH_QUALITY_INCUBATORS
+    zone: ParkFigures | None = None  # a park's page: the zone's figures, which the targets are set for
 
     @property
     def high_quality_incubators(self) -> int:
@@ -171,6 +172,7 @@ def park_figures(session: Session, park_id: int | None, today: date) -> ParkFigu
 
     return ParkFigures(
         park=session.get(Park, park_id) if park_id is not None else None,
+        zone=park_figures(session, None, today) if park_id is not None else None,
         startups=session.scalar(sa.select(sa.func.count()).select_from(Startup).where(in_park(Startup.park_id))),
         startups_by_tier=by_tier,
         unicorns_and_champions=leaders,
