@@ -821,8 +821,9 @@ def test_a_startup_in_several_sectors_fits_an_offer_on_sector_when_the_offer_cov
         client, market, run_in):
     """The chip company lists biomedicine first and chips second: the incubator's chip seats fit it
     on sector all the same, on the incubator's list and on the startup's (the features read its first
-    sector; the seats are matched on any, as the marketplace's filters do). The incubator's full
-    biomedicine seats, which fit it as well, are not the offer the reason names."""
+    sector; the seats are matched on any, as the marketplace's filters do), and on its new biomedicine
+    seats too, though its open need is a chip round: a seat is for the company. The incubator's full
+    biomedicine seats are not the offer the reason names."""
     emails, ids = market
 
     def biomedicine_first(s):
@@ -830,6 +831,11 @@ def test_a_startup_in_several_sectors_fits_an_offer_on_sector_when_the_offer_cov
                   .values(position=2))
         s.execute(sa.insert(startup_sectors), {"startup_id": ids["chip_co"],
                                                "sector_id": by_code(s, Sector, "biomedicine").id, "position": 1})
+        bio_seats = IncubationCapacity(incubator=org(s, emails["incubator"]), title="Bio seats",
+                                       stage_min=by_code(s, Stage, "seed"), stage_max=by_code(s, Stage, "series_a"),
+                                       seats_total=3, starts_on=TODAY, ends_on=TODAY + timedelta(days=365))
+        bio_seats.sectors = [by_code(s, Sector, "biomedicine")]
+        s.add(bio_seats)
         s.commit()
         assert [r.sectors for r in recs.startup_rounds(s, [ids["chip_co"]], TODAY)] == [
             ("biomedicine", "integrated_circuits")]
@@ -842,7 +848,11 @@ def test_a_startup_in_several_sectors_fits_an_offer_on_sector_when_the_offer_cov
     client.post("/logout", data={"csrf_token": csrf_token(client, "/incubator/")})
     log_in(client, emails["startup"], PASSWORD)
     seats = client.get("/matches/?tab=capacities", headers=EN).get_data(as_text=True)
-    assert any(r.startswith("Fits the offer on sector, stage") for r in reasons_of(seats))
+    # its seats are matched on the company (chips and biomedicine), not on its open chip round
+    shown = dict(zip(re.findall(r'data-testid="match-title">(.*?)<', seats), re.findall(
+        r'data-testid="match-reasons".*?</ul>', seats, re.DOTALL)))
+    assert set(shown) == {"Chip seats", "Bio seats"}
+    assert all("Fits the offer on sector, stage" in html for html in shown.values())
 
 
 def test_the_recommendation_api_ranks_for_the_caller_with_reasons(app, client, market):

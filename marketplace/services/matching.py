@@ -441,10 +441,11 @@ def _for_round(eng: Engine, direction: str, viewer: str, round_record: Round, ca
                         len(ranking.ids))
 
 
-def startup_round(session: Session, startup_id: int, today: date) -> Round | None:
-    """What a startup is matched on: its largest open equity need, else its latest open need,
-    else its profile."""
-    need_id = session.scalar(sa.select(FundingNeed.id).where(
+def startup_round(session: Session, startup_id: int, direction: str, today: date) -> Round | None:
+    """What a startup is matched on: for incubation seats its profile (the company takes a seat, in
+    all its sectors, as an incubator's list of startups reads it); for money its largest open equity
+    need, else its latest open need, else its profile."""
+    need_id = None if direction == CAPACITIES else session.scalar(sa.select(FundingNeed.id).where(
         FundingNeed.startup_id == startup_id, FundingNeed.status == NeedStatus.OPEN)
         .order_by((FundingNeed.instrument == Instrument.EQUITY).desc(), FundingNeed.amount_max.desc(),
                   FundingNeed.id.desc()).limit(1))
@@ -458,7 +459,7 @@ def for_startup(session: Session, startup_id: int, direction: str, candidates: S
                 offset: int = 0, limit: int | None = None) -> RoundMatches:
     """Investors (organization ids), loan products or capacities (``direction``) ranked for a startup."""
     key_of = {INVESTORS: recs.org_key, PRODUCTS: recs.product_key, CAPACITIES: recs.capacity_key}[direction]
-    round_record = startup_round(session, startup_id, today)
+    round_record = startup_round(session, startup_id, direction, today)
     if round_record is None or not candidates:
         return RoundMatches([], bar_scale([]))
     return _for_round(engine(session, today), direction, recs.startup_key(startup_id), round_record,
