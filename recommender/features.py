@@ -463,13 +463,13 @@ class PairFeaturizer(BaseEstimator):
         with np.errstate(invalid="ignore", divide="ignore"):
             tmin = np.log10(np.where(table.ticket_min > 0, table.ticket_min, np.nan))
             tmax = np.log10(np.where(table.ticket_max > 0, table.ticket_max, np.nan))
-        # the usual amounts: those funded (10th to 90th percentile) and the declared ticket, apart
-        # for a reason to say which, and together for the features
-        self.funded_low_ = _group_quantile(ia, la, N, 0.1)
-        self.funded_high_ = _group_quantile(ia, la, N, 0.9)
+        # the usual amounts: of its past deals (10th to 90th percentile; intros too) and its declared
+        # ticket, apart for a reason to say which, and together for the features
+        self.deals_low_ = _group_quantile(ia, la, N, 0.1)
+        self.deals_high_ = _group_quantile(ia, la, N, 0.9)
         self.ticket_low_, self.ticket_high_ = np.append(tmin, np.nan), np.append(tmax, np.nan)
-        self.amount_low_ = np.fmin(self.funded_low_, self.ticket_low_)
-        self.amount_high_ = np.fmax(self.funded_high_, self.ticket_high_)
+        self.amount_low_ = np.fmin(self.deals_low_, self.ticket_low_)
+        self.amount_high_ = np.fmax(self.deals_high_, self.ticket_high_)
         self.amount_mean_[:n] = np.where(np.isfinite(self.amount_mean_[:n]), self.amount_mean_[:n], (tmin + tmax) / 2)
         sr = rounds.stage_rank[rnd]
         ok = np.isfinite(sr)

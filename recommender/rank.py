@@ -3,8 +3,8 @@
 Each match carries up to three reasons, as structured codes and values the web app translates,
 e.g. ``("earlier_investor", {"rounds": 2, "last_round": "2011-05-02", "in_last_round": True})``,
 ``("sector_stage_history", {"sector": "integrated_circuits", "stage": "series_a", "count": 4})``,
-``("ticket_fit", {"low": 500000.0, "high": 5000000.0, "amount": 2000000.0, "funded": True})`` (the
-range of amounts funded, or with ``funded`` False the declared ticket).
+``("ticket_fit", {"low": 500000.0, "high": 5000000.0, "amount": 2000000.0, "deals": True})`` (the
+range of its past deals' amounts, or with ``deals`` False its declared ticket).
 
 Reasons are ordered by what they add to the pair's score in the learned ranker's log-linear
 model (each feature's coefficient times its standardized value, summed over the features of a
@@ -190,11 +190,11 @@ def _values(code: str, feat: PairFeaturizer, rounds: RoundTable, r: int, i: int,
         amount = float(rounds.amount[r])
         if not amount > 0 or (num("amount_outside") or 0) > 0:
             return None
-        for low, high, funded in ((feat.funded_low_[i], feat.funded_high_[i], True),
-                                  (feat.ticket_low_[i], feat.ticket_high_[i], False)):
+        for low, high, deals in ((feat.deals_low_[i], feat.deals_high_[i], True),
+                                 (feat.ticket_low_[i], feat.ticket_high_[i], False)):
             if np.isfinite(low) and np.isfinite(high) and low - 1e-9 <= math.log10(amount) <= high + 1e-9:
                 return {"low": float(round(10**low)), "high": float(round(10**high)), "amount": amount,
-                        "funded": funded}
+                        "deals": deals}
         return None
     if code == "profile_similarity":
         cosine = num("profile_cosine_all") or 0

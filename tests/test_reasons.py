@@ -96,9 +96,9 @@ def test_what_a_thesis_declares_is_told_as_declared_and_past_deals_as_past_deals
     names = reasons.Names(sectors={}, stages={}, parks={"zhangjiang": pudong}, orgs={})
     declared = Reason("region", {"region": "zhangjiang", "count": 0, "home": False, "history": True})
     funded = Reason("region", {"region": "zhangjiang", "count": 3, "home": False, "history": True})
-    past = Reason("ticket_fit", {"low": 1e6, "high": 8e6, "amount": 1.5e6, "funded": True, "history": True})
-    one = Reason("ticket_fit", {"low": 2e6, "high": 2e6, "amount": 2e6, "funded": True, "history": True})
-    ticket = Reason("ticket_fit", {"low": 5e6, "high": 5e7, "amount": 1e7, "funded": False, "history": True})
+    past = Reason("ticket_fit", {"low": 1e6, "high": 8e6, "amount": 1.5e6, "deals": True, "history": True})
+    one = Reason("ticket_fit", {"low": 2e6, "high": 2e6, "amount": 2e6, "deals": True, "history": True})
+    ticket = Reason("ticket_fit", {"low": 5e6, "high": 5e7, "amount": 1e7, "deals": False, "history": True})
     with app.test_request_context(headers=EN):
         assert reasons.describe(declared, names, own=True) == "Your thesis covers Zhangjiang Science City"
         assert reasons.describe(funded, names) == "Funded 3 rounds in Zhangjiang Science City"

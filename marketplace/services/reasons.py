@@ -166,7 +166,7 @@ def describe(reason: Reason, names: Names, *, offer: bool = False, own: bool = F
         return _covers(names.park(v["region"]), offer, own)
     if code == "ticket_fit":
         amount, low, high = yuan(int(v["amount"])), yuan(int(v["low"])), yuan(int(v["high"]))
-        if not v.get("funded"):  # the declared ticket or amount range
+        if not v.get("deals"):  # the declared ticket or amount range
             return _("The amount, %(amount)s, fits the range %(low)s to %(high)s", amount=amount, low=low, high=high)
         span = low if low == high else _("%(low)s to %(high)s", low=low, high=high)
         if own:

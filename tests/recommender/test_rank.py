@@ -108,13 +108,13 @@ def test_a_reason_counts_only_the_rounds_funded_not_the_thesis_or_intros():
     assert chips["stage_history"] == {"stage": "series_a", "count": 0}
     assert chips["region"] == {"region": "minhang", "count": 0, "home": False}
     assert chips["sector_stage_history"] is None  # an intro is no round funded, and nothing declares it
-    assert chips["ticket_fit"] == {"low": 5e6, "high": 5e7, "amount": 1e7, "funded": False}
+    assert chips["ticket_fit"] == {"low": 5e6, "high": 5e7, "amount": 1e7, "deals": False}
     biotech = told(sector="bio", stage="seed", stage_rank=1, region="pudong", amount=1.5e6)
     assert biotech["sector_stage_history"] == {"sector": "bio", "stage": "seed", "count": 2}
     assert biotech["sector_history"]["count"] == biotech["stage_history"]["count"] == 2
     assert biotech["region"]["count"] == 2
     # its past deals (intros too) ran from 1M to 8M: joined to its ticket they would read 1M to 50M
-    assert biotech["ticket_fit"] == {"low": 1e6, "high": 8e6, "amount": 1.5e6, "funded": True}
+    assert biotech["ticket_fit"] == {"low": 1e6, "high": 8e6, "amount": 1.5e6, "deals": True}
     assert biotech["active_investor"]["rounds_last_year"] == 2
     # a company it was introduced to is one it has been in touch with, not one it invested in
     assert told("c", sector="ic", stage="series_b", stage_rank=4, amount=2e7)["earlier_investor"]["rounds"] == 0
