@@ -255,5 +255,10 @@ def test_a_bank_reads_an_ip_pledge_needs_collateral_and_what_its_products_lend_o
     zh = client.get(f"/startup/needs/{pledge_need}", headers=ZH).get_data(as_text=True)
     assert "已授权知识产权：3 项（共登记 3 项）" in zh and "最高可贷 200 万元" in zh
     log_out(client)
+    log_in(client, make_user("bank"), PASSWORD)  # a bank without an IP-pledge product
+    html = client.get(f"/startup/needs/{pledge_need}", headers=EN).get_data(as_text=True)
+    assert "Granted IP assets: 3 of 3 recorded" in html and "You have no active IP-pledge product." in html
+    assert "shows once the startup accepts" not in html
+    log_out(client)
     log_in(client, investor, PASSWORD)
     assert 'data-testid="collateral"' not in client.get(f"/startup/needs/{pledge_need}", headers=EN).get_data(as_text=True)

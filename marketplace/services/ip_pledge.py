@@ -150,9 +150,12 @@ def for_product(session: Session, startup_id: int, product_id: int, today: date)
     return size(listing, _portfolio(session, startup_id), today)
 
 
+def _pledge_products(listings: list[ProductListing]) -> list[ProductListing]:
+    return [listing for listing in listings if listing.product.kind == LoanKind.IP_PLEDGE and listing.product.is_active]
+
+
 def _sized(assets: list[IPAsset], listings: list[ProductListing], today: date) -> list[Sizing]:
-    return [size(listing, assets, today) for listing in listings
-            if listing.product.kind == LoanKind.IP_PLEDGE and listing.product.is_active]
+    return [size(listing, assets, today) for listing in _pledge_products(listings)]
 
 
 def for_portfolio(session: Session, startup_id: int, today: date) -> list[Sizing]:
@@ -166,14 +169,16 @@ class Collateral:
     """What a bank reads of an IP-pledge need's collateral: how many of the startup's recorded
     assets are granted (public facts), and, once the startup has accepted the bank's introduction
     (the appraisals are its confidential part), the sizing under each of the bank's active
-    IP-pledge products; ``sizings`` is None before."""
+    IP-pledge products (``products`` of them); ``sizings`` is None before."""
 
     granted: int
     recorded: int
+    products: int
     sizings: list[Sizing] | None
 
 
 def collateral(session: Session, startup_id: int, bank_id: int, revealed: bool, today: date) -> Collateral:
     assets = _portfolio(session, startup_id)
-    sizings = _sized(assets, loan_products.of_bank(session, bank_id), today) if revealed else None
-    return Collateral(sum(a.status == IPStatus.GRANTED for a in assets), len(assets), sizings)
+    products = _pledge_products(loan_products.of_bank(session, bank_id))
+    return Collateral(sum(a.status == IPStatus.GRANTED for a in assets), len(assets), len(products),
+                      _sized(assets, products, today) if revealed else None)
