@@ -148,11 +148,12 @@ def _reason_matrix(sources: tuple[int, ...]) -> np.ndarray:
     return np.stack([np.isin(names, REASON_FEATURES[code]) for code in REASON_CODES], axis=1).astype(np.float64)
 
 
-# The reasons that count rounds funded (``PairFeaturizer.told``): the round's fields, and the feature
-# that says the profile holds any.
-TOLD = {"sector_stage_history": (("sector", "stage"), "sector_stage_count"),
-        "sector_history": (("sector",), "sector_share"), "stage_history": (("stage",), "stage_count"),
-        "region": (("region",), "region_count")}
+# The reasons that count rounds funded: the profile they tell of (``PairFeaturizer.told``), the
+# round's fields it is made of, and the feature that says the profile holds any.
+TOLD = {"sector_stage_history": ("cell", ("sector", "stage"), "sector_stage_count"),
+        "sector_history": ("sector", ("sector",), "sector_share"),
+        "stage_history": ("stage", ("stage",), "stage_count"),
+        "region": ("region", ("region",), "region_count")}
 
 
 def _values(code: str, feat: PairFeaturizer, rounds: RoundTable, r: int, i: int, x: list[float], col) -> dict | None:
@@ -177,12 +178,12 @@ def _values(code: str, feat: PairFeaturizer, rounds: RoundTable, r: int, i: int,
             return None
         return {"partners": len(partners), "with": partners[:3]}
     if code in TOLD:
-        fields, column = TOLD[code]
+        profile, fields, column = TOLD[code]
         values = {f: str(getattr(rounds, f)[r]) for f in fields}
         home = code == "region" and bool(num("region_match"))
         if (num(column) or 0) <= 0 or not all(values.values()):
             return None
-        count, declared = feat.told("cell" if len(fields) > 1 else fields[0], i, rounds, r)
+        count, declared = feat.told(profile, i, rounds, r)
         if not (count or declared or home or feat.kind_prior_[i]):
             return None  # intros alone: no round to count, nothing declared, not its kind's profile
         return {**values, "count": count, **({"home": home} if code == "region" else {})}
