@@ -229,6 +229,8 @@ class RoundSide:
     blank_text: np.ndarray
     blank_incubator: np.ndarray
     amount_range: tuple[float, float]  # the least and greatest log amount (NaN without amounts)
+    # "sector" and "group": each round's values as 0/1 rows, when some round has several (else empty)
+    sector_sets: dict[str, sp.csr_matrix]
 
     def __len__(self) -> int:
         return len(self.rounds)
@@ -463,10 +465,11 @@ class PairFeaturizer(BaseEstimator):
         with np.errstate(invalid="ignore", divide="ignore"):
             tmin = np.log10(np.where(table.ticket_min > 0, table.ticket_min, np.nan))
             tmax = np.log10(np.where(table.ticket_max > 0, table.ticket_max, np.nan))
-        # the usual amounts: of its past deals (10th to 90th percentile; intros too) and its declared
-        # ticket, apart for a reason to say which, and together for the features
-        self.deals_low_ = _group_quantile(ia, la, N, 0.1)
-        self.deals_high_ = _group_quantile(ia, la, N, 0.9)
+        # the usual amounts: of the rounds it funded (10th to 90th percentile; an intro is no deal) and
+        # its declared ticket, apart for a reason to say which, and together for the features
+        paid = w[ok] >= KIND_WEIGHTS["funded"]
+        self.deals_low_ = _group_quantile(ia[paid], la[paid], N, 0.1)
+        self.deals_high_ = _group_quantile(ia[paid], la[paid], N, 0.9)
         self.ticket_low_, self.ticket_high_ = np.append(tmin, np.nan), np.append(tmax, np.nan)
         self.amount_low_ = np.fmin(self.deals_low_, self.ticket_low_)
         self.amount_high_ = np.fmax(self.deals_high_, self.ticket_high_)
@@ -690,10 +693,16 @@ class PairFeaturizer(BaseEstimator):
         for f in COSINE_FIELDS:
             idf = getattr(self, f"{f}_idf_")[values[f]]
             rnorm += idf * idf
+        sector_sets = {}
+        if any(" " in s for s in rounds.sectors):
+            sector_sets = {f: _membership([s.split() for s in column], vocab, len(rounds))
+                           for f, column, vocab in (("sector", rounds.sectors, self.sectors_),
+                                                    ("group", rounds.sector_groups, self.groups_))}
         return RoundSide(rounds=rounds, values=values, company=comp, day=day, columns=columns, earlier=earlier,
                          company_vector=company_vector, text=text, cosine_norm=np.sqrt(rnorm),
                          incubator=lookup(self.incubators_, rounds.incubator), blank_text=rounds.text == "",
-                         blank_incubator=rounds.incubator == "", amount_range=_finite_range(log_amount))
+                         blank_incubator=rounds.incubator == "", amount_range=_finite_range(log_amount),
+                         sector_sets=sector_sets)
 
     def transform_side(self, side: RoundSide, round_index, investor_index) -> np.ndarray:
         """``transform`` of the pairs (``side.rounds[round_index[k]]``, ``investor_index[k]``)."""
@@ -877,7 +886,8 @@ class PairFeaturizer(BaseEstimator):
         return self._coinvest_t
 
     def _thesis_fit(self, side: RoundSide, r, i) -> np.ndarray:
-        """The share of an investor's declared criteria the round meets; NaN when it declares none."""
+        """The share of an investor's declared criteria the round meets; NaN when it declares none.
+        A round in several sectors meets a thesis's sectors when any of them is declared."""
         declared = np.zeros(len(i))
         met = np.zeros(len(i))
         for matrix, f in ((self.thesis_sectors_, "sector"), (self.thesis_groups_, "group"),
@@ -885,7 +895,9 @@ class PairFeaturizer(BaseEstimator):
             if matrix.nnz:
                 dec = np.diff(matrix.indptr)[i] > 0
                 declared += dec
-                met += dec & (_member(matrix, i, side.values[f][r]) > 0)
+                sets = side.sector_sets.get(f)
+                met += dec & (_member(matrix, i, side.values[f][r]) > 0 if sets is None else
+                              _member_any(matrix, i, sets, r))
         rounds = side.rounds
         for dec, fit in (range_fit(rounds.stage_rank[r], rounds.stage_rank[r], self.stage_min_[i], self.stage_max_[i]),
                          range_fit(rounds.least_amount(r), rounds.amount[r], self.ticket_min_[i], self.ticket_max_[i])):
@@ -934,6 +946,13 @@ def _member(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.nda
     if len(rows) > 1 and np.all(rows == rows[0]):  # one investor's row: a dense gather
         return matrix[rows[0]].toarray().ravel()[cols]
     return np.asarray(matrix[rows, cols]).ravel()
+
+
+def _member_any(matrix: sp.csr_matrix, rows: np.ndarray, sets: sp.csr_matrix, set_rows: np.ndarray) -> np.ndarray:
+    """Whether row ``rows[k]`` of ``matrix`` shares a value with row ``set_rows[k]`` of ``sets``."""
+    if len(rows) > 1 and np.all(rows == rows[0]):  # one investor's row: one product over all the rounds
+        return (sets @ matrix[rows[0]].T).toarray().ravel()[set_rows] > 0
+    return np.asarray(sets[set_rows].multiply(matrix[rows]).sum(axis=1)).ravel() > 0
 
 
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

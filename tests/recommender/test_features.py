@@ -120,6 +120,20 @@ def test_a_newcomer_that_declares_nothing_is_described_by_its_kind():
     assert features(feat, seed, "new-angel")[COL["log_rounds"]] == 0  # still no history of its own
 
 
+def test_a_round_in_several_sectors_fits_a_thesis_that_covers_any_of_them(small):
+    """The thesis covers biotech: a chips-and-biotech round meets it on sector as a biotech round does,
+    in a table of such rounds and alone, and in a block of pairs of several investors."""
+    feat = PairFeaturizer().fit(small)
+    both = query(company="n", sector="ic", sectors=("ic", "bio"), sector_groups=("ict", "life"))
+    chips = query(company="n", sector="ic")
+    assert features(feat, both, "thesis-only")[COL["thesis_fit"]] == 1
+    assert features(feat, chips, "thesis-only")[COL["thesis_fit"]] == pytest.approx(2 / 3)
+    table = RoundTable.from_records([*both.records(), *chips.records()])
+    i = feat.investor_index(["thesis-only", "fund"])
+    pairs = feat.transform(table, [0, 1, 0, 1], [i[0], i[0], i[1], i[1]])[:, COL["thesis_fit"]]
+    assert pairs[:2].tolist() == pytest.approx([1, 2 / 3]) and np.isnan(pairs[2:]).all()
+
+
 def test_a_round_asking_for_a_range_meets_a_ticket_range_that_overlaps_it(small):
     """The thesis asks for tickets of 5M to 20M: a round of 15M to 30M overlaps it, one of 25M to 30M
     does not, and a round of one amount (30M) is judged by that amount."""

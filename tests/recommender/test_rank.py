@@ -75,19 +75,22 @@ def test_a_pair_one_bit_from_the_shortlists_edge_is_on_it_in_both_scorings():
 
 
 def test_a_reason_counts_only_the_rounds_funded_not_the_thesis_or_intros():
-    """A fund that funded two biotech seed rounds in Pudong, had intros accepted on two chip rounds,
+    """A fund that funded three biotech seed rounds in Pudong, had intros accepted on two chip rounds,
     and declares chips, series A, Minhang and tickets of 5M to 50M: on a chip deal nothing it
-    declares reads as a round funded; on a biotech deal the counts are its two rounds, and the amount
-    is told against its past deals, not against their range joined to its ticket."""
+    declares reads as a round funded; on a biotech deal the counts are its three rounds, and the amount
+    is told against the deals it funded, not against their range joined to its ticket or the intros'."""
     rounds = [Round("a|seed|2011-03-01", "a", "2011-03-01", sector="bio", stage="seed", stage_rank=1,
                     region="pudong", amount=1e6),
               Round("b|seed|2011-06-01", "b", "2011-06-01", sector="bio", stage="seed", stage_rank=1,
                     region="pudong", amount=2e6),
+              Round("e|seed|2011-08-01", "e", "2011-08-01", sector="bio", stage="seed", stage_rank=1,
+                    region="pudong", amount=3e6),
               Round("c|series_a|2011-09-01", "c", "2011-09-01", sector="ic", stage="series_a", stage_rank=3,
                     region="minhang", amount=8e6),
               Round("d|series_a|2011-10-01", "d", "2011-10-01", sector="ic", stage="series_a", stage_rank=3,
                     region="minhang", amount=9e6)]
     links = [Interaction("fund", "a|seed|2011-03-01"), Interaction("fund", "b|seed|2011-06-01"),
+             Interaction("fund", "e|seed|2011-08-01"),
              Interaction("fund", "c|series_a|2011-09-01", kind="intro_accepted"),
              Interaction("fund", "d|series_a|2011-10-01", kind="intro_accepted"),
              Interaction("other", "c|series_a|2011-09-01"), Interaction("other", "d|series_a|2011-10-01")]
@@ -110,12 +113,14 @@ def test_a_reason_counts_only_the_rounds_funded_not_the_thesis_or_intros():
     assert chips["sector_stage_history"] is None  # an intro is no round funded, and nothing declares it
     assert chips["ticket_fit"] == {"low": 5e6, "high": 5e7, "amount": 1e7, "deals": False}
     biotech = told(sector="bio", stage="seed", stage_rank=1, region="pudong", amount=1.5e6)
-    assert biotech["sector_stage_history"] == {"sector": "bio", "stage": "seed", "count": 2}
-    assert biotech["sector_history"]["count"] == biotech["stage_history"]["count"] == 2
-    assert biotech["region"]["count"] == 2
-    # its past deals (intros too) ran from 1M to 8M: joined to its ticket they would read 1M to 50M
-    assert biotech["ticket_fit"] == {"low": 1e6, "high": 8e6, "amount": 1.5e6, "deals": True}
-    assert biotech["active_investor"]["rounds_last_year"] == 2
+    assert biotech["sector_stage_history"] == {"sector": "bio", "stage": "seed", "count": 3}
+    assert biotech["sector_history"]["count"] == biotech["stage_history"]["count"] == 3
+    assert biotech["region"]["count"] == 3
+    # its past deals are the rounds it funded, 1M to 3M (10th to 90th percentile: 1M to 2M), not the
+    # chip rounds of 8M and 9M it was introduced to; joined to its ticket they would read 1M to 50M
+    assert biotech["ticket_fit"] == {"low": 1e6, "high": 2e6, "amount": 1.5e6, "deals": True}
+    assert told(sector="bio", stage="seed", stage_rank=1, region="pudong", amount=4e6)["ticket_fit"] is None
+    assert biotech["active_investor"]["rounds_last_year"] == 3
     # a company it was introduced to is one it has been in touch with, not one it invested in
     assert told("c", sector="ic", stage="series_b", stage_rank=4, amount=2e7)["earlier_investor"]["rounds"] == 0
     assert told("a", sector="bio", stage="series_a", stage_rank=3, amount=5e6)["earlier_investor"]["rounds"] == 1
