@@ -950,8 +950,13 @@ def _member(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.nda
 
 def _member_any(matrix: sp.csr_matrix, rows: np.ndarray, sets: sp.csr_matrix, set_rows: np.ndarray) -> np.ndarray:
     """Whether row ``rows[k]`` of ``matrix`` shares a value with row ``set_rows[k]`` of ``sets``."""
-    if len(rows) > 1 and np.all(rows == rows[0]):  # one investor's row: one product over all the rounds
-        return (sets @ matrix[rows[0]].T).toarray().ravel()[set_rows] > 0
+    if len(rows) > 1 and np.all(rows == rows[0]):  # one investor's row: its values as a mask, read per round
+        declared = matrix[rows[0]].toarray().ravel() > 0
+        few = len(set_rows) < sets.shape[0] // 4  # a server's shortlist: those rounds alone
+        part = sets[set_rows] if few else sets
+        hits = np.r_[0, np.cumsum(declared[part.indices])]
+        met = hits[part.indptr[1:]] > hits[part.indptr[:-1]]
+        return met if few else met[set_rows]
     return np.asarray(sets[set_rows].multiply(matrix[rows]).sum(axis=1)).ravel() > 0
 
 

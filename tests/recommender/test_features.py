@@ -132,6 +132,12 @@ def test_a_round_in_several_sectors_fits_a_thesis_that_covers_any_of_them(small)
     i = feat.investor_index(["thesis-only", "fund"])
     pairs = feat.transform(table, [0, 1, 0, 1], [i[0], i[0], i[1], i[1]])[:, COL["thesis_fit"]]
     assert pairs[:2].tolist() == pytest.approx([1, 2 / 3]) and np.isnan(pairs[2:]).all()
+    # a server's side of many rounds, read for one investor: a few of its rounds, then all of them
+    side = feat.round_side(RoundTable.from_records([*chips.records()] * 10 + [*both.records()] * 2))
+    fit = {rows: feat.content_columns(side, np.array(rows), np.full(len(rows), i[0]), ["thesis_fit"])["thesis_fit"]
+           for rows in ((0, 11), tuple(range(12)))}
+    assert fit[(0, 11)].tolist() == pytest.approx([2 / 3, 1])
+    assert fit[tuple(range(12))].tolist() == pytest.approx([2 / 3] * 10 + [1, 1])
 
 
 def test_a_round_asking_for_a_range_meets_a_ticket_range_that_overlaps_it(small):
