@@ -144,6 +144,16 @@ def test_the_form_shows_each_problem_on_its_field_and_writes_nothing(client, inc
                           ({"conditions_en": "x" * 5001}, "conditions_en"), ({"sectors": ["bogus"]}, "sectors")]:
         response = submit(client, "/incubator/capacities/new", {**FORM, **change}, headers=EN)
         assert response.status_code == 422 and field_errors(response.get_data(as_text=True), field), change
+    # every problem in one answer: the form's own (a title too long, seats of none) and the rules
+    # it leaves to the service (the stages the wrong way round, an offer already over)
+    html = submit(client, "/incubator/capacities/new", {**FORM, "title": "x" * 201, "seats_total": "0",
+                                                         "stage_min": "series_b", "ends_on": "2000-01-01"},
+                  headers=EN).get_data(as_text=True)
+    assert field_errors(html, "title") == "Field cannot be longer than 200 characters."
+    assert field_errors(html, "seats_total") == "Number must be between 1 and 10000."
+    assert field_errors(html, "stage_max") == "The last stage cannot come before the first."
+    assert field_errors(html, "ends_on").split("  ") == ["This date has passed: the offer would already be over.",
+                                                         "The offer cannot end before it starts."]
     assert row_counts() == before
 
 

@@ -53,6 +53,9 @@ def test_a_wrong_number_and_dates_are_shown_on_their_fields(client, founder, row
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert field_errors(html, "appraised_value") == "Enter an amount from 0 to 100000000 (in 10,000 CNY)."
+    # in the same answer, the rules of the fields the form took
+    assert "type digit" in field_errors(html, "number")
+    assert field_errors(html, "expires_on") == "The expiry date must be after the grant date."
     response = add(client, number="ZL202210004567.0", expires_on="2022-08-01")
     html = response.get_data(as_text=True)
     assert "type digit" in field_errors(html, "number")

@@ -259,6 +259,15 @@ def test_the_form_shows_each_problem_on_its_field_and_writes_nothing(client, ban
         response = submit(client, "/bank/products/new", {**FORM, **change}, headers=EN)
         assert response.status_code == 422, change
         assert field_errors(response.get_data(as_text=True), field), change
+    # every problem in one answer: the form's own (a rate with too many places, a name missing)
+    # and the rules it leaves to the service (the largest amount below the smallest, a term of
+    # another kind of loan)
+    html = submit(client, "/bank/products/new", {**FORM, "rate_min": "3.855", "name": "", "amount_max": "10",
+                                                 "warrant_coverage": "10"}, headers=EN).get_data(as_text=True)
+    assert field_errors(html, "rate_min") and field_errors(html, "name") == "This field is required."
+    assert field_errors(html, "amount_max") == "The largest amount cannot be below the smallest."
+    assert field_errors(html, "warrant_coverage") == "This kind of loan does not use this term: leave it empty."
+    assert field_errors(html, "rate_max") == ""  # not compared with a rate refused
     assert row_counts() == before
 
 

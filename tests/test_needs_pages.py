@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -66,7 +66,9 @@ def test_a_need_is_published_straight_from_the_form(client, founder, run_in):
     assert "Your funding need is published." in page
 
 
-def test_a_bad_form_shows_each_field_error_and_writes_nothing(client, founder, row_counts):
+def test_a_bad_form_shows_every_error_at_once_and_writes_nothing(client, founder, row_counts):
+    """The form's own refusals and the service's rules on the other fields come in one answer, not
+    the rules only once the fields are put right."""
     before = row_counts()
     response = create(client, title="", amount_min="900", amount_max="100", runway_months="-1",
                       sectors=[], deadline="2001-01-01", instrument="grant", title_en="x" * 201)
@@ -77,12 +79,29 @@ def test_a_bad_form_shows_each_field_error_and_writes_nothing(client, founder, r
     assert field_errors(html, "runway_months") == "Between 0 and 600 months."
     assert field_errors(html, "sectors") == "Choose 1 to 3 sectors."
     assert "Not a valid choice" in field_errors(html, "instrument")
+    assert field_errors(html, "amount_max") == "The largest amount must not be below the smallest."
+    assert field_errors(html, "deadline") == "The deadline has passed: choose a later date."
     rules = create(client, amount_min="900", amount_max="100", deadline="2001-01-01")
     assert rules.status_code == 422
     html = rules.get_data(as_text=True)
     assert field_errors(html, "amount_max") == "The largest amount must not be below the smallest."
     assert field_errors(html, "deadline") == "The deadline has passed: choose a later date."
     assert row_counts() == before
+
+
+def test_an_edit_checks_the_other_fields_against_what_was_typed_not_what_was_stored(client, founder, run_in):
+    """The smallest amount typed is refused: the largest is not compared with the stored one (CNY 3M)."""
+    need_id = need_id_of(create(client))
+    response = submit(client, f"/startup/needs/{need_id}/edit",
+                      {**FORM, "amount_min": "lots", "amount_max": "100", "deadline": "2001-01-01"}, headers=EN)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_errors(html, "amount_min") == "Not a valid decimal value."
+    assert field_errors(html, "amount_max") == ""
+    assert field_errors(html, "deadline") == "The deadline has passed: choose a later date."
+    stored = run_in(lambda s: tuple(s.execute(sa.select(FundingNeed.amount_min, FundingNeed.amount_max,
+                                                        FundingNeed.deadline).where(FundingNeed.id == need_id)).one()))
+    assert stored == (3_000_000, 8_000_000, date.fromisoformat(DEADLINE))
 
 
 def test_form_errors_are_in_the_users_language(client, founder):

@@ -119,6 +119,9 @@ def test_the_profile_page_shows_each_refusal_on_its_field(client, founder, row_c
     html = submit(client, "/startup/profile", {**FORM, "sectors-1": "integrated_circuits", "website": "nope",
                                                "founded_on": "2999-01-01"}, headers=EN).get_data(as_text=True)
     assert "web address" in field_errors(html, "website")
+    # in the same answer, the rules the form leaves to the service
+    assert "the main one first" in field_errors(html, "sectors")
+    assert field_errors(html, "founded_on") == "This date is in the future."
     html = submit(client, "/startup/profile", {**FORM, "sectors-1": "integrated_circuits",
                                                "founded_on": "2999-01-01"}, headers=EN).get_data(as_text=True)
     assert "the main one first" in field_errors(html, "sectors")

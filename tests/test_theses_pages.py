@@ -99,6 +99,16 @@ def test_a_wrong_thesis_is_shown_again_with_the_field_at_fault(client, investor,
     assert row_counts() == before
 
 
+def test_every_refusal_comes_in_one_answer(client, investor, row_counts):
+    """The form refuses the summary's length, the service the tickets the wrong way round: both show."""
+    before = row_counts()
+    html = submit(client, "/investor/thesis", {**FORM, "summary": "x" * 2001, "ticket_min": "4000"},
+                  headers=EN).get_data(as_text=True)
+    assert field_errors(html, "summary") == "Field cannot be longer than 2000 characters."
+    assert field_errors(html, "ticket_max") == "The largest ticket must not be below the smallest."
+    assert row_counts() == before
+
+
 def test_refusals_are_in_the_investors_language(client, investor):
     response = submit(client, "/investor/thesis", {**FORM, "ticket_min": ""}, headers=ZH)
     assert re.search(r"[\u4e00-\u9fff]", field_errors(response.get_data(as_text=True), "ticket_min"))

@@ -96,8 +96,9 @@ class ProductForm(Form):
     ERROR_FIELDS = {"rate_min_bps": "rate_min", "rate_max_bps": "rate_max",
                     "pledge_rates": f"pledge_rate_{IPKind.INVENTION.value}"}
 
-    def attach(self, errors: dict[str, list[Any]]) -> None:
-        super().attach({self.ERROR_FIELDS.get(name, name): messages for name, messages in errors.items()})
+    def attach(self, errors: dict[str, list[Any]], *, beside_own: bool = False) -> None:
+        super().attach({self.ERROR_FIELDS.get(name, name): messages for name, messages in errors.items()},
+                       beside_own=beside_own)
 
     def set_choices(self, sectors: list[tuple[str, str]], stages: list[tuple[str, str]]) -> None:
         self.sectors.choices = sectors
@@ -107,20 +108,23 @@ class ProductForm(Form):
         return [(kind, self[f"pledge_rate_{kind.value}"]) for kind in IPKind]
 
     def changes(self) -> dict[str, Any]:
-        """The product's terms as the service takes them."""
+        """The product's terms as the service takes them (a field the form refused: None)."""
+        value = self.passed
+        kind, rates = value("kind"), {name: value(name) for name in ("rate_min", "rate_max")}
         return {
-            "kind": LoanKind(self.kind.data), "name": self.name.data, "name_en": self.name_en.data,
-            "description": self.description.data or "", "description_en": self.description_en.data,
-            "amount_min": to_yuan(self.amount_min.data), "amount_max": to_yuan(self.amount_max.data),
-            "rate_min_bps": int(self.rate_min.data * 100), "rate_max_bps": int(self.rate_max.data * 100),
-            "term_months": self.term_months.data, "sectors": list(self.sectors.data or []),
-            "stages": list(self.stages.data or []), "tiers": [EnterpriseTier(v) for v in self.tiers.data or []],
-            "min_months_operating": self.min_months_operating.data,
-            "loan_to_equity_ratio": _percent(self.loan_to_equity_ratio.data),
-            "warrant_coverage": _percent(self.warrant_coverage.data),
-            "investor_kinds": [InvestorKind(v) for v in self.investor_kinds.data or []],
-            "pledge_rates": {kind: _percent(f.data) for kind, f in self.pledge_rate_fields() if f.data is not None},
-            "min_remaining_life_months": self.min_remaining_life_months.data,
+            "kind": kind and LoanKind(kind), "name": value("name"), "name_en": value("name_en"),
+            "description": value("description") or "", "description_en": value("description_en"),
+            "amount_min": to_yuan(value("amount_min")), "amount_max": to_yuan(value("amount_max")),
+            **{f"{name}_bps": None if rate is None else int(rate * 100) for name, rate in rates.items()},
+            "term_months": value("term_months"), "sectors": list(value("sectors") or []),
+            "stages": list(value("stages") or []), "tiers": [EnterpriseTier(v) for v in value("tiers") or []],
+            "min_months_operating": value("min_months_operating"),
+            "loan_to_equity_ratio": _percent(value("loan_to_equity_ratio")),
+            "warrant_coverage": _percent(value("warrant_coverage")),
+            "investor_kinds": [InvestorKind(v) for v in value("investor_kinds") or []],
+            "pledge_rates": {kind: _percent(f.data) for kind, f in self.pledge_rate_fields()
+                             if value(f.name) is not None},
+            "min_remaining_life_months": value("min_remaining_life_months"),
         }
 
     @staticmethod

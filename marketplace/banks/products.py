@@ -41,9 +41,10 @@ def products() -> Any:
 @role_required(Role.BANK)
 def new_product() -> Any:
     form = _form()
-    if form.validate_on_submit():
+    bank_id = current_user.organization_id
+    if form.validate_with(lambda: loan_products.check(db.session, bank_id, form.changes())):
         try:
-            listing = loan_products.create(db.session, current_user.organization_id, LoanTerms(**form.changes()))
+            listing = loan_products.create(db.session, bank_id, LoanTerms(**form.changes()))
         except DomainError as error:
             form.attach(error.errors)
         else:
@@ -55,11 +56,12 @@ def new_product() -> Any:
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @role_required(Role.BANK)
 def edit_product(product_id: int) -> Any:
-    listing = loan_products.own(db.session, current_user.organization_id, product_id)
+    bank_id = current_user.organization_id
+    listing = loan_products.own(db.session, bank_id, product_id)
     form = _form(data=ProductForm.data_of(listing)) if request.method == "GET" else _form()
-    if form.validate_on_submit():
+    if form.validate_with(lambda: loan_products.check(db.session, bank_id, form.changes(), product_id=product_id)):
         try:
-            listing = loan_products.update(db.session, current_user.organization_id, product_id, form.changes())
+            listing = loan_products.update(db.session, bank_id, product_id, form.changes())
         except DomainError as error:
             form.attach(error.errors)
         else:

@@ -72,7 +72,7 @@ class CapacityForm(Form):
     def changes(self) -> dict[str, Any]:
         names = ("title", "title_en", "stage_min", "stage_max", "seats_total", "starts_on", "ends_on", "conditions",
                  "conditions_en")
-        return {name: self[name].data for name in names} | {"sectors": list(self.sectors.data or [])}
+        return {name: self.passed(name) for name in names} | {"sectors": list(self.passed("sectors") or [])}
 
     @staticmethod
     def data_of(capacity: IncubationCapacity) -> dict[str, Any]:

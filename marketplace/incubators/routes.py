@@ -82,10 +82,10 @@ def _capacity_page(form: CapacityForm, capacity: Any = None) -> Any:
 @role_required(Role.INCUBATOR)
 def new_capacity() -> Any:
     form = _capacity_form()
-    if form.validate_on_submit():
+    org_id = current_user.organization_id
+    if form.validate_with(lambda: capacities.check(db.session, org_id, form.changes(), today=clock.today())):
         try:
-            capacity = capacities.create(db.session, current_user.organization_id,
-                                         CapacityTerms(**form.changes()), today=clock.today())
+            capacity = capacities.create(db.session, org_id, CapacityTerms(**form.changes()), today=clock.today())
         except DomainError as error:
             form.attach(error.errors)
         else:
@@ -97,11 +97,13 @@ def new_capacity() -> Any:
 @bp.route("/capacities/<int:capacity_id>/edit", methods=["GET", "POST"])
 @role_required(Role.INCUBATOR)
 def edit_capacity(capacity_id: int) -> Any:
-    capacity = capacities.own(db.session, current_user.organization_id, capacity_id)
+    org_id = current_user.organization_id
+    capacity = capacities.own(db.session, org_id, capacity_id)
     form = _capacity_form(data=CapacityForm.data_of(capacity)) if request.method == "GET" else _capacity_form()
-    if form.validate_on_submit():
+    if form.validate_with(lambda: capacities.check(db.session, org_id, form.changes(), capacity_id=capacity_id,
+                                                   today=clock.today())):
         try:
-            capacity = capacities.update(db.session, current_user.organization_id, capacity_id, form.changes())
+            capacity = capacities.update(db.session, org_id, capacity_id, form.changes())
         except DomainError as error:
             form.attach(error.errors)
         else:

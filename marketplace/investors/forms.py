@@ -66,12 +66,14 @@ class ThesisForm(Form):
         }
 
     def input(self) -> ThesisInput:
+        """The thesis as the service takes it (a field the form refused: None, or none chosen)."""
+        value = self.passed
         return ThesisInput(
-            ticket_min=to_yuan(self.ticket_min.data), ticket_max=to_yuan(self.ticket_max.data),
-            fund_size=to_yuan(self.fund_size.data), summary=self.summary.data or "",
-            sectors=self.sectors.data, sector_groups=[SectorGroup(g) for g in self.sector_groups.data],
-            stages=self.stages.data, parks=self.parks.data, partner_incubators=self.partner_incubators.data,
-            **{flag: getattr(self, flag).data for flag in FLAGS},
+            ticket_min=to_yuan(value("ticket_min")), ticket_max=to_yuan(value("ticket_max")),
+            fund_size=to_yuan(value("fund_size")), summary=value("summary") or "",
+            sectors=value("sectors") or [], sector_groups=[SectorGroup(g) for g in value("sector_groups") or []],
+            stages=value("stages") or [], parks=value("parks") or [],
+            partner_incubators=value("partner_incubators") or [], **{flag: bool(value(flag)) for flag in FLAGS},
         )
 
 

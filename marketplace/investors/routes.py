@@ -52,7 +52,7 @@ def thesis() -> Any:
     form = ThesisForm(data=ThesisForm.saved(saved) if saved and request.method == "GET" else None)
     words = reference()
     form.offer(words, theses.partner_choices(db.session), locale_code())
-    if form.validate_on_submit():
+    if form.validate_with(lambda: theses.check(db.session, form.input())):
         try:
             theses.upsert(db.session, current_user.organization_id, form.input())
         except DomainError as error:

@@ -26,6 +26,7 @@ from marketplace.services.listing_common import (
 
 MAX_SEATS = 10_000
 TITLE_LENGTH, CONDITIONS_LENGTH = 200, 5_000
+REQUIRED = ("stage_min", "stage_max", "seats_total", "starts_on", "ends_on")  # the title: ``text``
 
 
 @dataclass
@@ -67,14 +68,17 @@ def _check(session: Session, terms: CapacityTerms, *, seats_taken: int, errors: 
                     conditions=text(errors, "conditions", terms.conditions, max_length=CONDITIONS_LENGTH),
                     conditions_en=text(errors, "conditions_en", terms.conditions_en,
                                        max_length=CONDITIONS_LENGTH) or None)
+    for name in REQUIRED:
+        if getattr(terms, name) is None:
+            errors.add(name, _l("This field is required."))
     errors.check_range("seats_total", terms.seats_total, 1, MAX_SEATS)
     if not errors.has("seats_total") and terms.seats_total < seats_taken:
         errors.add("seats_total", _l("%(taken)d seats are already taken: offer at least that many.", taken=seats_taken))
-    stage_min = stage_by_code(session, errors, "stage_min", terms.stage_min)
-    stage_max = stage_by_code(session, errors, "stage_max", terms.stage_max)
+    stage_min, stage_max = (None if errors.has(name) else stage_by_code(session, errors, name, getattr(terms, name))
+                            for name in ("stage_min", "stage_max"))
     if stage_min is not None and stage_max is not None and stage_min.ordinal > stage_max.ordinal:
         errors.add("stage_max", _l("The last stage cannot come before the first."))
-    if terms.ends_on < terms.starts_on:
+    if None not in (terms.starts_on, terms.ends_on) and terms.ends_on < terms.starts_on:
         errors.add("ends_on", _l("The offer cannot end before it starts."))
     sectors = sectors_by_code(session, errors, "sectors", terms.sectors)
     errors.raise_if_any()
@@ -103,10 +107,7 @@ def create(session: Session, incubator_id: int, terms: CapacityTerms, *, today: 
     """A new offer; one that would already be over is refused."""
     if session.get(Incubator, incubator_id) is None:
         raise NotFound.on("_", _l("No such incubator."))
-    errors = FieldErrors()
-    if terms.ends_on < today:
-        errors.add("ends_on", _l("This date has passed: the offer would already be over."))
-    checked = _check(session, terms, seats_taken=0, errors=errors)
+    checked = _check_new(session, terms, today)
     return _write(session, IncubationCapacity(incubator_id=incubator_id, seats_taken=0), checked)
 
 
@@ -114,8 +115,29 @@ def update(session: Session, incubator_id: int, capacity_id: int, changes: Mappi
     """Change the named terms of the incubator's own offer; seats already taken stay taken."""
     capacity = own(session, incubator_id, capacity_id, lock=True)
     before = terms_of(capacity)
-    checked = _check(session, replace(before, **changes), seats_taken=capacity.seats_taken, errors=FieldErrors())
-    return _write(session, capacity, checked, before)
+    return _write(session, capacity, _check_changes(session, capacity, changes), before)
+
+
+def check(session: Session, incubator_id: int, changes: Mapping[str, Any], *, capacity_id: int | None = None,
+          today: date) -> None:
+    """The rules of ``create`` (with ``capacity_id``: of ``update``) on these terms, writing nothing: a
+    DomainError names every field at fault."""
+    if capacity_id is None:
+        _check_new(session, CapacityTerms(**changes), today)
+    else:
+        _check_changes(session, own(session, incubator_id, capacity_id), changes)
+
+
+def _check_new(session: Session, terms: CapacityTerms, today: date) -> _Checked:
+    errors = FieldErrors()
+    if terms.ends_on is not None and terms.ends_on < today:
+        errors.add("ends_on", _l("This date has passed: the offer would already be over."))
+    return _check(session, terms, seats_taken=0, errors=errors)
+
+
+def _check_changes(session: Session, capacity: IncubationCapacity, changes: Mapping[str, Any]) -> _Checked:
+    return _check(session, replace(terms_of(capacity), **changes), seats_taken=capacity.seats_taken,
+                  errors=FieldErrors())
 
 
 def set_open(session: Session, incubator_id: int, capacity_id: int, is_open: bool) -> IncubationCapacity:

@@ -53,7 +53,7 @@ def create(session: Session, startup_id: int, fields: Mapping[str, Any], *, toda
     startup = session.get(Startup, startup_id)
     if startup is None:
         raise NotFound.on("_", _l("No such startup."))
-    values = _checked(session, None, {**dict.fromkeys(REQUIRED), **fields}, today or clock.today())
+    values = _checked(session, None, _new(fields), today or clock.today())
     asset = IPAsset(startup=startup, **values)
     session.add(asset)
     _commit(session)
@@ -68,6 +68,18 @@ def update(session: Session, org_id: int, asset_id: int, changes: Mapping[str, A
         setattr(asset, name, value)
     _commit(session)
     return asset
+
+
+def check(session: Session, org_id: int, fields: Mapping[str, Any], *, asset_id: int | None = None,
+          today: date | None = None) -> None:
+    """The rules of ``create`` (with ``asset_id``: of ``update``) on these fields, writing nothing: a
+    DomainError names every field at fault."""
+    asset = owned(session, org_id, asset_id) if asset_id is not None else None
+    _checked(session, asset, _new(fields) if asset is None else fields, today or clock.today())
+
+
+def _new(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {**dict.fromkeys(REQUIRED), **fields}
 
 
 def delete(session: Session, org_id: int, asset_id: int) -> None:

@@ -38,6 +38,7 @@ MAX_RATIO = Decimal(10)
 MAX_REMAINING_LIFE_MONTHS = 240  # an invention patent lives 20 years
 FRACTION_STEP = Decimal("0.001")  # ratios, coverages and pledge rates are stored with 3 decimals
 NAME_LENGTH, DESCRIPTION_LENGTH = 200, 5_000
+REQUIRED = ("kind", "amount_min", "amount_max", "rate_min_bps", "rate_max_bps", "term_months")  # the name: ``text``
 
 # The terms only one kind of product has; the others must leave them empty.
 KIND_FIELDS: dict[LoanKind, tuple[str, ...]] = {
@@ -156,6 +157,9 @@ def _check(session: Session, terms: LoanTerms) -> tuple[LoanTerms, list[Sector],
                     description_en=text(errors, "description_en", terms.description_en,
                                         max_length=DESCRIPTION_LENGTH) or None,
                     tiers=list(dict.fromkeys(terms.tiers)), investor_kinds=list(dict.fromkeys(terms.investor_kinds)))
+    for name in REQUIRED:
+        if getattr(terms, name) is None:
+            errors.add(name, _l("This field is required."))
     errors.check_range("amount_min", terms.amount_min, 1, MAX_AMOUNT)
     errors.check_range("amount_max", terms.amount_max, 1, MAX_AMOUNT)
     if not errors.has("amount_min") and not errors.has("amount_max") and terms.amount_min > terms.amount_max:
@@ -166,7 +170,8 @@ def _check(session: Session, terms: LoanTerms) -> tuple[LoanTerms, list[Sector],
         errors.add("rate_max_bps", _l("The highest rate cannot be below the lowest."))
     errors.check_range("term_months", terms.term_months, 1, MAX_TERM_MONTHS)
     errors.check_range("min_months_operating", terms.min_months_operating, 0, MAX_MONTHS_OPERATING)
-    _check_kind_terms(errors, terms)
+    if terms.kind is not None:
+        _check_kind_terms(errors, terms)
     sectors = sectors_by_code(session, errors, "sectors", terms.sectors)
     stages = stages_by_code(session, errors, "stages", terms.stages)
     errors.raise_if_any()
@@ -211,6 +216,15 @@ def create(session: Session, bank_id: int, terms: LoanTerms) -> ProductListing:
         raise NotFound.on("_", _l("No such bank."))
     terms, sectors, stages = _check(session, terms)
     return _write(session, LoanProduct(bank_id=bank_id), terms, sectors, stages)
+
+
+def check(session: Session, bank_id: int, changes: Mapping[str, Any], *, product_id: int | None = None) -> None:
+    """The rules of ``create`` (with ``product_id``: of ``update``) on these terms, writing nothing: a
+    DomainError names every field at fault."""
+    if product_id is None:
+        _check(session, LoanTerms(**changes))
+    else:
+        _check(session, replace(terms_of(own(session, bank_id, product_id)), **changes))
 
 
 def update(session: Session, bank_id: int, product_id: int, changes: Mapping[str, Any]) -> ProductListing:

@@ -104,8 +104,7 @@ def create(session: Session, startup_id: int, fields: Mapping[str, Any], *,
     startup = session.get(Startup, startup_id)
     if startup is None:
         raise NotFound.on("_", _l("No such startup."))
-    fields = {"status": NeedStatus.DRAFT, **dict.fromkeys(REQUIRED), **fields}
-    values = _checked(session, None, fields, startup_id, today or clock.today())
+    values = _checked(session, None, _new(fields), startup_id, today or clock.today())
     need = FundingNeed(startup=startup, summary="", use_of_funds="")
     _apply(need, values)
     _open_early(session, need, None)
@@ -124,6 +123,18 @@ def update(session: Session, org_id: int, need_id: int, changes: Mapping[str, An
     _open_early(session, need, before)
     session.commit()
     return need
+
+
+def check(session: Session, org_id: int, fields: Mapping[str, Any], *, need_id: int | None = None,
+          today: date | None = None) -> None:
+    """The rules of ``create`` (with ``need_id``: of ``update``) on these fields, writing nothing: a
+    DomainError names every field at fault."""
+    need = owned(session, org_id, need_id) if need_id is not None else None
+    _checked(session, need, _new(fields) if need is None else fields, org_id, today or clock.today())
+
+
+def _new(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {"status": NeedStatus.DRAFT, **dict.fromkeys(REQUIRED), **fields}
 
 
 def delete(session: Session, org_id: int, need_id: int, uploads: Path) -> None:

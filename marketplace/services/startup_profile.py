@@ -62,6 +62,11 @@ def update(session: Session, org_id: int, startup_id: int, changes: Mapping[str,
     return startup
 
 
+def check(session: Session, changes: Mapping[str, Any], *, today: date | None = None) -> None:
+    """The rules of ``update`` on these changes, writing nothing: a DomainError names every field at fault."""
+    _checked(session, changes, today or clock.today())
+
+
 def _checked(session: Session, changes: Mapping[str, Any], today: date) -> dict[str, Any]:
     errors = FieldErrors()
     values = dict(changes)

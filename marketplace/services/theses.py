@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -85,29 +86,7 @@ def upsert(session: Session, investor_id: int, data: ThesisInput) -> Thesis:
     investor = session.get(Investor, investor_id, with_for_update=True)
     if investor is None:
         raise NotFound.on("_", _l("No such investor."))
-    errors = FieldErrors()
-    for name in ("ticket_min", "ticket_max", "fund_size"):
-        errors.check_range(name, getattr(data, name), 0, MAX_YUAN)
-    if not errors.errors and data.ticket_min > data.ticket_max:
-        errors.add("ticket_max", _l("The largest ticket must not be below the smallest."))
-    elif not errors.errors and data.ticket_max < MIN_TICKET:
-        errors.add("ticket_max", _l("The largest ticket must be at least %(least)s.", least=yuan(MIN_TICKET)))
-    elif not errors.errors and data.fund_size is not None and data.ticket_max > data.fund_size:
-        errors.add("ticket_max", _l("A single ticket cannot be larger than the fund."))
-    summary = text(errors, "summary", data.summary, max_length=MAX_SUMMARY)
-    linked = {
-        "sectors": sectors_by_code(session, errors, "sectors", data.sectors),
-        "stages": stages_by_code(session, errors, "stages", data.stages),
-        "parks": parks_by_code(session, errors, "parks", data.parks),
-        "partner_incubators": list(session.scalars(
-            sa.select(Incubator).where(Incubator.id.in_(set(data.partner_incubators))).order_by(Incubator.id))),
-    }
-    strangers = sorted(set(data.partner_incubators) - {i.id for i in linked["partner_incubators"]})
-    if strangers:
-        errors.add("partner_incubators", _l("Not an incubator of the marketplace: %(ids)s.",
-                                            ids=", ".join(map(str, strangers))))
-    errors.raise_if_any()
-
+    summary, linked = _checked(session, data)
     before = None if investor.thesis is None else (_declared(get(session, investor_id)), investor.thesis.updated_at)
     row = investor.thesis or InvestorThesis(investor=investor)
     row.ticket_min, row.ticket_max, row.fund_size = data.ticket_min, data.ticket_max, data.fund_size
@@ -131,6 +110,41 @@ def upsert(session: Session, investor_id: int, data: ThesisInput) -> Thesis:
         row.updated_at = now  # the day this version was declared, though only its links changed
     session.commit()
     return thesis
+
+
+def check(session: Session, data: ThesisInput) -> None:
+    """The rules of ``upsert`` on this thesis, writing nothing: a DomainError names every field at fault."""
+    _checked(session, data)
+
+
+def _checked(session: Session, data: ThesisInput) -> tuple[str, dict[str, list[Any]]]:
+    """The summary cleaned and the rows the thesis links to; every refusal at once."""
+    errors = FieldErrors()
+    for name in ("ticket_min", "ticket_max"):
+        if getattr(data, name) is None:
+            errors.add(name, _l("This field is required."))
+    for name in ("ticket_min", "ticket_max", "fund_size"):
+        errors.check_range(name, getattr(data, name), 0, MAX_YUAN)
+    if not errors.errors and data.ticket_min > data.ticket_max:
+        errors.add("ticket_max", _l("The largest ticket must not be below the smallest."))
+    elif not errors.errors and data.ticket_max < MIN_TICKET:
+        errors.add("ticket_max", _l("The largest ticket must be at least %(least)s.", least=yuan(MIN_TICKET)))
+    elif not errors.errors and data.fund_size is not None and data.ticket_max > data.fund_size:
+        errors.add("ticket_max", _l("A single ticket cannot be larger than the fund."))
+    summary = text(errors, "summary", data.summary, max_length=MAX_SUMMARY)
+    linked = {
+        "sectors": sectors_by_code(session, errors, "sectors", data.sectors),
+        "stages": stages_by_code(session, errors, "stages", data.stages),
+        "parks": parks_by_code(session, errors, "parks", data.parks),
+        "partner_incubators": list(session.scalars(
+            sa.select(Incubator).where(Incubator.id.in_(set(data.partner_incubators))).order_by(Incubator.id))),
+    }
+    strangers = sorted(set(data.partner_incubators) - {i.id for i in linked["partner_incubators"]})
+    if strangers:
+        errors.add("partner_incubators", _l("Not an incubator of the marketplace: %(ids)s.",
+                                            ids=", ".join(map(str, strangers))))
+    errors.raise_if_any()
+    return summary, linked
 
 
 def _declared(thesis: Thesis) -> dict:

@@ -101,8 +101,8 @@ class NeedForm(Form):
         self.sectors.choices = row_choices(sectors)
 
     def values(self) -> dict[str, Any]:
-        values = in_yuan({name: self[name].data for name in self.FIELDS})
-        values["instrument"] = Instrument(values["instrument"])
+        values = in_yuan({name: self.passed(name) for name in self.FIELDS})
+        values["instrument"] = Instrument(values["instrument"]) if values["instrument"] else None
         return values
 
     @staticmethod
@@ -135,8 +135,9 @@ class IPAssetForm(Form):
               "appraised_on")
 
     def values(self) -> dict[str, Any]:
-        values = in_yuan({name: self[name].data for name in self.FIELDS})
-        return values | {"kind": IPKind(values["kind"]), "status": IPStatus(values["status"])}
+        values = in_yuan({name: self.passed(name) for name in self.FIELDS})
+        return values | {"kind": values["kind"] and IPKind(values["kind"]),
+                         "status": values["status"] and IPStatus(values["status"])}
 
     @staticmethod
     def data_of(asset: Any) -> dict[str, Any]:
@@ -171,10 +172,11 @@ class ProfileForm(Form):
     description_en = text(_l("Long description in English"), 10_000, area=True)
     tiers = FieldList(FormField(TierEntryForm), min_entries=len(EnterpriseTier), max_entries=len(EnterpriseTier))
 
-    def attach(self, errors: dict[str, list[Any]]) -> None:
+    def attach(self, errors: dict[str, list[Any]], *, beside_own: bool = False) -> None:
         """As the base form does; the messages as plain strings, which the page tells apart from
         the lists of errors of the list fields' entries."""
-        super().attach({name: [str(m) for m in messages] for name, messages in errors.items()})
+        super().attach({name: [str(m) for m in messages] for name, messages in errors.items()},
+                       beside_own=beside_own)
 
     TEXTS = ("name", "name_en", "website", "summary_zh", "summary_en", "description_zh", "description_en",
              "team_size", "founded_on", "seeking_incubation")
@@ -186,14 +188,17 @@ class ProfileForm(Form):
             entry.choices = row_choices(sectors, blank=True)
 
     def values(self) -> dict[str, Any]:
-        values = {name: self[name].data for name in self.TEXTS}
+        """The profile as the service takes it (a field the form refused: None)."""
+        value = self.passed
+        values = {name: value(name) for name in self.TEXTS}
         return values | {
-            "park": self.park.data or None,
-            "stage": self.stage.data or None,
-            "sectors": [entry.data for entry in self.sectors if entry.data],
-            "revenue_band": RevenueBand(self.revenue_band.data) if self.revenue_band.data else None,
-            "tiers": [{"tier": EnterpriseTier(entry.tier.data), "valid_until": entry.valid_until.data}
-                      for entry in self.tiers if entry.held.data],
+            "park": value("park") or None,
+            "stage": value("stage") or None,
+            "sectors": None if self.sectors.errors else [entry.data for entry in self.sectors if entry.data],
+            "revenue_band": RevenueBand(value("revenue_band")) if value("revenue_band") else None,
+            "tiers": None if self.tiers.errors else [
+                {"tier": EnterpriseTier(entry.tier.data), "valid_until": entry.valid_until.data}
+                for entry in self.tiers if entry.held.data],
         }
 
     @staticmethod

@@ -85,7 +85,7 @@ def profile() -> Any:
     startup = startup_profile.own_startup(db.session, _org())
     form = ProfileForm(data=ProfileForm.data_of(startup))
     form.set_choices(all_parks(db.session), all_stages(db.session), current_sectors(db.session))
-    if form.validate_on_submit() and _attempt(
+    if form.validate_with(lambda: startup_profile.check(db.session, form.values())) and _attempt(
             form, lambda: startup_profile.update(db.session, _org(), startup.id, form.values())):
         flash(_("Your profile is saved."), "success")
         return redirect(url_for(".home"))
@@ -104,7 +104,8 @@ def ip_portfolio() -> Any:
 @startup_only
 def new_ip_asset() -> Any:
     form = IPAssetForm()
-    if form.validate_on_submit() and _attempt(form, lambda: ip_assets.create(db.session, _org(), form.values())):
+    if form.validate_with(lambda: ip_assets.check(db.session, _org(), form.values())) and _attempt(
+            form, lambda: ip_assets.create(db.session, _org(), form.values())):
         flash(_("The IP asset was added to your portfolio."), "success")
         return redirect(url_for(".ip_portfolio"))
     return _form_page("startups/ip_form.html", form, asset=None)
@@ -115,7 +116,7 @@ def new_ip_asset() -> Any:
 def edit_ip_asset(asset_id: int) -> Any:
     asset = ip_assets.owned(db.session, _org(), asset_id)
     form = IPAssetForm(data=IPAssetForm.data_of(asset))
-    if form.validate_on_submit() and _attempt(
+    if form.validate_with(lambda: ip_assets.check(db.session, _org(), form.values(), asset_id=asset_id)) and _attempt(
             form, lambda: ip_assets.update(db.session, _org(), asset_id, form.values())):
         flash(_("The IP asset was saved."), "success")
         return redirect(url_for(".ip_portfolio"))
@@ -148,8 +149,8 @@ def _need_form(need: FundingNeed | None = None) -> NeedForm:
 @startup_only
 def new_need() -> Any:
     form = _need_form()
-    if form.validate_on_submit():
-        status = NeedStatus.OPEN if form.publish.data else NeedStatus.DRAFT
+    status = NeedStatus.OPEN if form.publish.data else NeedStatus.DRAFT
+    if form.validate_with(lambda: needs.check(db.session, _org(), {**form.values(), "status": status})):
         need = _attempt(form, lambda: needs.create(db.session, _org(), {**form.values(), "status": status}))
         if need is not None:
             flash(_("Your funding need is published.") if status == NeedStatus.OPEN
@@ -163,7 +164,8 @@ def new_need() -> Any:
 def edit_need(need_id: int) -> Any:
     need = needs.owned(db.session, _org(), need_id)
     form = _need_form(need)
-    if form.validate_on_submit() and _attempt(form, lambda: needs.update(db.session, _org(), need_id, form.values())):
+    if form.validate_with(lambda: needs.check(db.session, _org(), form.values(), need_id=need_id)) and _attempt(
+            form, lambda: needs.update(db.session, _org(), need_id, form.values())):
         flash(_("Your funding need was saved."), "success")
         return redirect(url_for(".need_page", need_id=need_id))
     return _form_page("startups/need_form.html", form, need=need)
